@@ -1,0 +1,98 @@
+package io.tessera.kernel.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything the kernel is told at start, already validated. Built by {@code ConfigLoader} from
+ * {@code conf/tessera.yaml}, environment variables and flags (rising precedence); tests build it
+ * directly with {@link #defaults(Path)} and the {@code with…} methods.
+ *
+ * <p>Each key is documented in docs/configuration.md.
+ */
+public record KernelConfig(
+        Server server,
+        Path dataDir,
+        /* null: in-cluster service account if present, else the embedded development cluster */
+        Path kubeconfig,
+        EmbeddedCluster embeddedCluster,
+        Iam iam,
+        boolean debug) {
+
+    public KernelConfig {
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(embeddedCluster, "embeddedCluster");
+        Objects.requireNonNull(iam, "iam");
+    }
+
+    /** HTTP listener, plus HTTPS when a keystore is configured. */
+    public record Server(String address, int port, Https https, Duration shutdownGrace) {
+        public static Server defaults() {
+            return new Server("127.0.0.1", 8080, Https.disabled(), Duration.ofSeconds(10));
+        }
+    }
+
+    /** HTTPS is on when {@code keystore} is set (PKCS12). */
+    public record Https(int port, Path keystore, String keystorePassword) {
+        public static Https disabled() {
+            return new Https(8443, null, null);
+        }
+
+        public boolean enabled() {
+            return keystore != null;
+        }
+    }
+
+    /** The embedded development cluster, used when no kubeconfig and no in-cluster account exist. */
+    public record EmbeddedCluster(String address, int port) {
+        public static EmbeddedCluster defaults() {
+            return new EmbeddedCluster("127.0.0.1", 0);
+        }
+    }
+
+    /** Identity and access: the bootstrap admin, OAuth clients, token lifetimes, login limits. */
+    public record Iam(
+            String adminUsername,
+            String adminPassword,
+            List<OAuthClient> oauthClients,
+            Duration accessTokenMaxAge,
+            Duration accessTokenInactivityTimeout,
+            int loginFailureLimit,
+            Duration loginFailureWindow) {
+        public static Iam defaults() {
+            return new Iam("admin", "P@88w0rd",
+                    List.of(new OAuthClient("kubesphere", "kubesphere")),
+                    Duration.ofHours(2), Duration.ofMinutes(30), 5, Duration.ofMinutes(10));
+        }
+    }
+
+    public record OAuthClient(String id, String secret) {
+    }
+
+    public static KernelConfig defaults(Path dataDir) {
+        return new KernelConfig(Server.defaults(), dataDir, null, EmbeddedCluster.defaults(), Iam.defaults(), false);
+    }
+
+    public KernelConfig withServer(Server value) {
+        return new KernelConfig(value, dataDir, kubeconfig, embeddedCluster, iam, debug);
+    }
+
+    public KernelConfig withPort(int port) {
+        return withServer(new Server(server.address(), port, server.https(), server.shutdownGrace()));
+    }
+
+    public KernelConfig withKubeconfig(Path value) {
+        return new KernelConfig(server, dataDir, value, embeddedCluster, iam, debug);
+    }
+
+    public KernelConfig withIam(Iam value) {
+        return new KernelConfig(server, dataDir, kubeconfig, embeddedCluster, value, debug);
+    }
+
+    public KernelConfig withDebug(boolean value) {
+        return new KernelConfig(server, dataDir, kubeconfig, embeddedCluster, iam, value);
+    }
+}
