@@ -1,0 +1,41 @@
+package io.tessera.kernel.spi;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.tessera.kernel.config.KernelConfig;
+import io.tessera.kernel.security.Authenticator;
+import io.tessera.kernel.security.Authorizer;
+import java.util.function.BooleanSupplier;
+
+/** What the kernel offers its modules while they start. */
+public interface KernelContext {
+
+    KernelConfig config();
+
+    /** The kernel's own client, with the platform's credentials. */
+    KubernetesClient kubernetes();
+
+    /** Adds an authenticator after those added before it (modules start in dependency order). */
+    void addAuthenticator(Authenticator authenticator);
+
+    /**
+     * Replaces the authorizer. The kernel's default allows only the public paths and denies
+     * everything else.
+     */
+    void setAuthorizer(Authorizer authorizer);
+
+    /**
+     * Declares a path that answers without authentication. A pattern ending in {@code /*}
+     * matches everything below its prefix; a method-qualified pattern ({@code "GET /x"}) only
+     * that method.
+     */
+    void addPublicPath(String pattern);
+
+    /** Mounts kernel JAX-RS resources (instances or classes) under {@code /kapis/{group}/{version}}. */
+    void mountKapis(String group, String version, Object... resources);
+
+    /** Mounts kernel JAX-RS resources under a root prefix such as {@code /oauth}. */
+    void mountPath(String prefix, Object... resources);
+
+    /** {@code /readyz} answers 200 only while every check answers true. */
+    void addReadinessCheck(String name, BooleanSupplier ready);
+}
