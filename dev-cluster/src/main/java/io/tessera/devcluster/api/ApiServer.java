@@ -103,10 +103,8 @@ public final class ApiServer {
     }
 
     private Response route(Request r) {
-        String path = r.path();
-        if (path.length() > 1 && path.endsWith("/")) {
-            path = path.substring(0, path.length() - 1);
-        }
+        String raw = r.path();
+        String path = raw.length() > 1 && raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw;
         switch (path) {
             case "/version":
                 return json(200, Discovery.version(mapper));
