@@ -71,7 +71,8 @@ public final class DevCluster implements AutoCloseable {
 
     /**
      * Starts the cluster with tuning options (for tests and benchmarks): {@code bookmarkMillis} (watch
-     * bookmark interval, default 10000), {@code compactEvery} (log records between snapshots, default 100000).
+     * bookmark interval, default 10000), {@code compactEvery} (log records between snapshots, default 100000),
+     * {@code historySize} (changes kept for resuming watches, default 20000).
      */
     public static DevCluster start(Path dataDir, String address, int port, Map<String, Long> options) throws IOException {
         Files.createDirectories(dataDir);
@@ -90,6 +91,7 @@ public final class DevCluster implements AutoCloseable {
             ObjectMapper mapper = new ObjectMapper();
             store = Store.open(mapper, storeDir);
             store.setCompactEvery(options.getOrDefault("compactEvery", 100_000L));
+            store.setHistorySize(options.getOrDefault("historySize", 20_000L).intValue());
             ApiServer api = new ApiServer(store, new ResourceRegistry(), mapper);
             transport = new HttpTransport(api, options.getOrDefault("bookmarkMillis", 10_000L));
             int bound = transport.start(address, port);

@@ -31,8 +31,10 @@ public final class ApiServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     public static final String KUBE_MAJOR = "1";
-    public static final String KUBE_MINOR = "32";
+    /** kubectl 1.32+ sends protobuf for its typed commands (create configmap, create namespace, …), which this server does not decode; a 1.31 server makes version-matching kubectl speak JSON. */
+    public static final String KUBE_MINOR = "31";
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final ObjectMapper YAML = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
 
     public record Request(String method, String path, Map<String, List<String>> query, String contentType, byte[] body) {
         String param(String name) {
@@ -329,8 +331,15 @@ public final class ApiServer {
         if (r.body() == null || r.body().length == 0) {
             throw ApiException.badRequest("the request needs a body");
         }
+        String ct = r.contentType() == null ? "application/json" : r.contentType().split(";")[0].trim();
+        boolean yaml = ct.equals("application/yaml");
+        if (!ct.equals("application/json") && !yaml && !ct.equals("*/*")) {
+            // 415 makes client-go fall back from protobuf to JSON for the rest of its session.
+            throw new ApiException(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: "
+                    + "application/json, application/yaml");
+        }
         try {
-            JsonNode n = mapper.readTree(r.body());
+            JsonNode n = yaml ? YAML.readTree(r.body()) : mapper.readTree(r.body());
             if (n == null || !n.isObject()) {
                 throw ApiException.badRequest("the body must be a JSON object");
             }

@@ -12,6 +12,11 @@ final class Discovery {
 
     private static final List<String> VERBS = List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
 
+    /** The built-in kinds {@code kubectl get all} shows. */
+    private static final java.util.Set<String> ALL_CATEGORY = java.util.Set.of("pods", "services", "replicationcontrollers",
+            "deployments.apps", "statefulsets.apps", "daemonsets.apps", "replicasets.apps", "jobs.batch", "cronjobs.batch",
+            "horizontalpodautoscalers.autoscaling");
+
     private Discovery() {
     }
 
@@ -91,7 +96,7 @@ final class Discovery {
                 ArrayNode sn = r.putArray("shortNames");
                 t.shortNames().forEach(sn::add);
             }
-            if (t.custom()) {
+            if (ALL_CATEGORY.contains(t.key())) {
                 r.putArray("categories").add("all");
             }
             if (t.statusSubresource()) {

@@ -78,7 +78,6 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    private static final int HISTORY = 20_000;
 
     private final ObjectMapper mapper;
     private final Map<String, ConcurrentSkipListMap<String, Obj>> objects = new ConcurrentHashMap<>();
@@ -92,6 +91,7 @@ public final class Store implements AutoCloseable {
     private long compactedRv;
     private StoreLog.Ticket pending;
     private long compactEvery = 100_000;
+    private int historySize = 20_000;
 
     private Store(ObjectMapper mapper, Path dir) throws IOException {
         this.mapper = mapper;
@@ -127,6 +127,11 @@ public final class Store implements AutoCloseable {
 
     public void setCompactEvery(long records) {
         this.compactEvery = records;
+    }
+
+    /** How many recent changes are kept for watches that resume from a resourceVersion. */
+    public void setHistorySize(int events) {
+        this.historySize = events;
     }
 
     public int count() {
@@ -376,7 +381,7 @@ public final class Store implements AutoCloseable {
 
     private void publish(Event e) {
         history.addLast(e);
-        while (history.size() > HISTORY) {
+        while (history.size() > historySize) {
             compactedRv = history.removeFirst().rv();
         }
         List<Registration> list = watchers.get(e.resource());
