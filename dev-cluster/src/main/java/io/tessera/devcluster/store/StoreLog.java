@@ -28,6 +28,8 @@ import java.util.zip.CRC32C;
  */
 public final class StoreLog implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StoreLog.class);
+
     public static final String LOG_FILE = "log.dat";
     public static final String SNAPSHOT_FILE = "snapshot.dat";
     static final byte OP_PUT = 1;
@@ -76,8 +78,7 @@ public final class StoreLog implements AutoCloseable {
                 Record r = l.readFramed(all, l.logFile, true);
                 if (r == null) {
                     // A record cut short or garbled at the very end: its write never returned, so it was never acknowledged.
-                    System.err.println("event=store.torn-tail-dropped file=" + l.logFile + " offset=" + start
-                            + " bytes=" + (all.limit() - start));
+                    LOG.warn("event=store.torn-tail-dropped file={} offset={} bytes={}", l.logFile, start, all.limit() - start);
                     break;
                 }
                 validEnd = all.position();
