@@ -597,7 +597,7 @@ public final class ApiServer {
                 }
             }
             nm.remove(List.of("selfLink", "managedFields"));
-            if (type.statusSubresource() && !type.kind().equals("Node") || type.kind().equals("Namespace")) {
+            if (type.statusSubresource()) {
                 if (old.has("status")) {
                     next.set("status", old.get("status").deepCopy());
                 } else {

@@ -107,7 +107,12 @@ public final class Store implements AutoCloseable {
         DataDirFormat.prepare(storeDir);
         Store s = new Store(mapper, storeDir);
         if (s.log.recordsSinceSnapshot() > Math.max(10_000, s.count())) {
-            s.write(() -> null); // the write path compacts a long log
+            s.lock.lock();
+            try {
+                s.compact(); // a long log makes every later start slow
+            } finally {
+                s.lock.unlock();
+            }
         }
         return s;
     }
