@@ -160,6 +160,19 @@ class DurabilityTest {
     }
 
     @Test
+    void sigtermStopsCleanlyAndReleasesTheDataDir() throws Exception {
+        try (ChildCluster child = ChildCluster.start(dataDir); KubernetesClient client = child.client()) {
+            client.configMaps().inNamespace("default").resource(cm("before-sigterm", "x")).create();
+            child.process.destroy(); // SIGTERM: the shutdown hook stops the server and closes the store
+            assertThat(child.process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(child.process.exitValue()).isEqualTo(143);
+        }
+        try (DevCluster cluster = DevCluster.start(dataDir, "127.0.0.1", 0); KubernetesClient client = cluster.newClient()) {
+            assertThat(client.configMaps().inNamespace("default").withName("before-sigterm").get()).isNotNull();
+        }
+    }
+
+    @Test
     void secondProcessOnTheSameDataDirIsRefused() throws Exception {
         try (DevCluster cluster = DevCluster.start(dataDir, "127.0.0.1", 0)) {
             String[] exit = ChildCluster.runToExit(dataDir);
