@@ -32,9 +32,12 @@ public final class DevCluster implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DevCluster.class);
 
-    /** Namespaces every cluster starts with; {@code kubesphere-system} holds the platform's own objects. */
+    /**
+     * Namespaces every cluster starts with; {@code kubesphere-system} holds the platform's own objects,
+     * {@code kube-node-lease} the node's heartbeat Lease (as on a real cluster).
+     */
     public static final List<String> SYSTEM_NAMESPACES =
-            List.of("default", "kube-system", "kube-public", "kubesphere-system");
+            List.of("default", "kube-system", "kube-public", "kube-node-lease", "kubesphere-system");
 
     /** How often the node's Ready heartbeat is renewed by default (a kubelet reports about as often). */
     static final long HEARTBEAT_MILLIS = 20_000;

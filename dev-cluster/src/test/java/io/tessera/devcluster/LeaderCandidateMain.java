@@ -23,9 +23,9 @@ public final class LeaderCandidateMain {
         client.leaderElector().withConfig(new LeaderElectionConfigBuilder()
                 .withName("tessera-it")
                 .withLock(new LeaseLock("default", "tessera-it-leader", identity))
-                .withLeaseDuration(Duration.ofSeconds(4))
-                .withRenewDeadline(Duration.ofSeconds(3))
-                .withRetryPeriod(Duration.ofMillis(500))
+                .withLeaseDuration(Duration.ofSeconds(8))
+                .withRenewDeadline(Duration.ofSeconds(6))
+                .withRetryPeriod(Duration.ofSeconds(1))
                 .withLeaderCallbacks(new LeaderCallbacks(
                         () -> System.out.println("LEADING " + identity),
                         () -> System.out.println("STOPPED " + identity),

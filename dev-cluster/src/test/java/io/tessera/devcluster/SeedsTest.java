@@ -30,7 +30,9 @@ class SeedsTest {
         try (DevCluster cluster = DevCluster.start(dataDir, "127.0.0.1", 0, Map.of("heartbeatMillis", 300L));
              KubernetesClient client = cluster.newClient()) {
             assertThat(client.namespaces().list().getItems()).extracting(n -> n.getMetadata().getName())
-                    .contains("default", "kube-system", "kube-public", "kubesphere-system");
+                    .contains("default", "kube-system", "kube-public", "kube-node-lease", "kubesphere-system");
+            assertThat(client.leases().inNamespace("kube-node-lease").withName(cluster.nodeName()).get().getSpec().getHolderIdentity())
+                    .isEqualTo(cluster.nodeName());
             assertThat(client.namespaces().withName("kubesphere-system").get().getStatus().getPhase()).isEqualTo("Active");
 
             assertThat(client.nodes().list().getItems()).hasSize(1);
@@ -59,7 +61,7 @@ class SeedsTest {
         try (DevCluster cluster = DevCluster.start(dataDir, "127.0.0.1", 0); KubernetesClient client = cluster.newClient()) {
             assertThat(client.nodes().list().getItems()).hasSize(1);
             assertThat(client.nodes().withName(cluster.nodeName()).get().getMetadata().getUid()).isEqualTo(nodeUid);
-            assertThat(client.namespaces().list().getItems()).hasSize(4);
+            assertThat(client.namespaces().list().getItems()).hasSize(DevCluster.SYSTEM_NAMESPACES.size());
         }
     }
 }
