@@ -479,5 +479,12 @@ final class Behaviours {
         Http.Resp pruned = created(c, widgets(ns, "widgets"), unknown);
         assertThat(pruned.json().path("spec").has("colour")).as("unknown fields are pruned").isFalse();
         assertThat(pruned.json().path("spec").path("size").asInt()).isEqualTo(1);
+        ObjectNode typo = configMap("typo", "");
+        typo.set("dat", obj("{'x':'y'}"));
+        Http.Resp builtIn = c.http().send("POST", cms(ns) + "?fieldValidation=Strict", "application/json", typo);
+        assertThat(builtIn.code()).as("%s", builtIn).isEqualTo(400);
+        assertThat(builtIn.text()).contains("unknown field \\\"dat\\\"");
+        Http.Resp dropped = created(c, cms(ns), typo);
+        assertThat(dropped.json().has("dat")).as("built-in kinds drop unknown fields").isFalse();
     }
 }

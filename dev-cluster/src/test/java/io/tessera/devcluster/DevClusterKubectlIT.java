@@ -187,6 +187,14 @@ class DevClusterKubectlIT {
     }
 
     @Test
+    void applyRejectsAnUnknownFieldOfABuiltInKind() throws Exception {
+        Run typo = run(CM.formatted("typo", "x").replace("\ndata:", "\ndat:"), "apply", "-f", "-");
+        assertThat(typo.code()).as(typo.out()).isNotZero();
+        assertThat(typo.out()).contains("unknown field \"dat\"");
+        assertThat(run(null, "get", "cm", "typo").out()).contains("NotFound");
+    }
+
+    @Test
     void getWatchReceivesEvents() throws Exception {
         Process watch = kubectl("get", "cm", "-n", "default", "-w", "-o", "name").start();
         List<String> lines = new CopyOnWriteArrayList<>();
