@@ -141,6 +141,18 @@ class DurabilityTest {
     }
 
     @Test
+    void damagedLengthFieldIsNotMistakenForATornTail() throws Exception {
+        writeTwoAndStop();
+        Path log = dataDir.resolve("store/log.dat");
+        byte[] bytes = Files.readAllBytes(log);
+        java.nio.ByteBuffer.wrap(bytes).putInt(0, 0x00ffffff); // the first record's length now points past the end
+        Files.write(log, bytes);
+        assertThatThrownBy(() -> DevCluster.start(dataDir, "127.0.0.1", 0))
+                .isInstanceOf(CorruptStoreException.class)
+                .hasMessageContaining(log.toString());
+    }
+
+    @Test
     void newerStoreFormatIsRefusedClearly() throws Exception {
         writeTwoAndStop();
         Files.writeString(dataDir.resolve("store/FORMAT"), "2\n", StandardCharsets.UTF_8);

@@ -136,8 +136,9 @@ public final class StoreLog implements AutoCloseable {
         int length = buf.getInt();
         int crc = buf.getInt();
         if (length < 0 || length > MAX_RECORD || length > buf.remaining()) {
-            // A length pointing past the end is what a write interrupted mid-record leaves behind.
-            if (tailMayTear && (length < 0 || length > MAX_RECORD || offset + 8 + length >= buf.limit())) {
+            // A length pointing past the end is what a write interrupted mid-record leaves behind — unless
+            // a whole record follows, which means this length field was damaged in acknowledged data.
+            if (tailMayTear && !wholeRecordAfter(buf, (int) offset + 1)) {
                 return null;
             }
             throw new CorruptStoreException(file, offset, "record length " + length + " is impossible");
@@ -170,6 +171,30 @@ public final class StoreLog implements AutoCloseable {
         } catch (IOException e) {
             throw new CorruptStoreException(file, offset, "record payload unreadable: " + e.getMessage());
         }
+    }
+
+    /** Whether a complete, checksummed record starts anywhere at or after {@code from}. */
+    private static boolean wholeRecordAfter(ByteBuffer buf, int from) {
+        int limit = buf.limit();
+        for (int at = from; at + 8 + 9 <= limit; at++) {
+            int length = buf.getInt(at);
+            if (length < 9 || length > limit - at - 8) {
+                continue;
+            }
+            byte op = buf.get(at + 8);
+            long rv = buf.getLong(at + 9);
+            if ((op != OP_PUT && op != OP_DELETE) || rv <= 0 || rv > (1L << 48)) {
+                continue; // cheap filters before the checksum
+            }
+            CRC32C c = new CRC32C();
+            ByteBuffer payload = buf.duplicate();
+            payload.limit(at + 8 + length).position(at + 8);
+            c.update(payload);
+            if ((int) c.getValue() == buf.getInt(at + 4)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static byte[] frame(Record r) {
