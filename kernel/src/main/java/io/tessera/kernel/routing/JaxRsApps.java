@@ -21,6 +21,19 @@ public final class JaxRsApps {
 
     private static final Logger LOG = LoggerFactory.getLogger(JaxRsApps.class);
 
+    /**
+     * Jersey warns, wrongly, that every resource registered as an instance "will be ignored"
+     * (eclipse-ee4j/jersey#3700); the instance is served. Held in a field because JUL keeps
+     * loggers weakly and would forget the level.
+     */
+    private static final java.util.logging.Logger JERSEY_PROVIDERS = quiet("org.glassfish.jersey.internal.inject.Providers");
+
+    private static java.util.logging.Logger quiet(String name) {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+        logger.setLevel(java.util.logging.Level.SEVERE);
+        return logger;
+    }
+
     private JaxRsApps() {
     }
 
