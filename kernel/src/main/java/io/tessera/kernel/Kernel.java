@@ -202,6 +202,7 @@ public final class Kernel implements AutoCloseable {
         if (gateway != null) {
             gateway.stop();
         }
+        long http = System.nanoTime();
         modules.stop();
         if (whiteboard != null) {
             whiteboard.close();
@@ -210,6 +211,7 @@ public final class Kernel implements AutoCloseable {
             osgi.close();
         }
         routes.clear();
+        long osgiDone = System.nanoTime();
         if (kube != null) {
             try {
                 kube.close();
@@ -217,7 +219,9 @@ public final class Kernel implements AutoCloseable {
                 LOG.warn("event=kube.close.failed error={}", e.toString());
             }
         }
-        LOG.info("event=kernel.stopped ms={}", (System.nanoTime() - begin) / 1_000_000);
+        long end = System.nanoTime();
+        LOG.info("event=kernel.stopped ms={} httpMs={} modulesAndOsgiMs={} kubeMs={}", (end - begin) / 1_000_000,
+                (http - begin) / 1_000_000, (osgiDone - http) / 1_000_000, (end - osgiDone) / 1_000_000);
     }
 
     private record Info(String version, String hostClusterName) implements KernelInfo {

@@ -59,6 +59,9 @@ public final class Gateway {
         AuthenticationStage authn = new AuthenticationStage(security, clusters);
         RequestInfoStage info = new RequestInfoStage(authn);
         graceful = new GracefulHandler(metrics.stage(info, Attributes::route));
+        // At shutdown, idle keep-alive connections close after this; a request still being handled
+        // is not cut by it (it runs until done or until the stop timeout, the shutdown grace).
+        graceful.setShutdownIdleTimeout(250);
         server.setHandler(graceful);
     }
 
