@@ -5,7 +5,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.util.Map;
 
 /** GET /kapis/{group}/v1/greetings/{name} → {"message": …, "name": …, "cluster": …}. */
 @Path("greetings")
@@ -22,7 +21,7 @@ public class HelloResource {
     @GET
     @Path("{name}")
     @Produces(MediaType.APPLICATION_JSON)
-    public Map<String, String> greet(@PathParam("name") String name) {
-        return Map.of("message", message, "name", name, "cluster", cluster);
+    public Greeting greet(@PathParam("name") String name) {
+        return new Greeting(message, name, cluster);
     }
 }
