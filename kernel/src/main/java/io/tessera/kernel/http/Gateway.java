@@ -50,6 +50,8 @@ public final class Gateway {
         ServletHolder holder = new ServletHolder("routes", new RoutingServlet(routes));
         // started with the server, so the route table has its servlet context before any mount
         holder.setInitOrder(0);
+        // JAX-RS AsyncResponse needs servlet async
+        holder.setAsyncSupported(true);
         applications.addServlet(holder, "/*");
 
         Router router = new Router(applications, routes, health, version, metrics);

@@ -88,11 +88,68 @@ final class AppSlot {
         if (g == null) {
             return false;
         }
+        boolean async = false;
         try {
             g.container.service(new MountedRequest(request, prefix), response);
+            if (request.isAsyncStarted()) {
+                // a suspended JAX-RS request (AsyncResponse) still uses this generation until it completes
+                request.getAsyncContext().addListener(new ReleaseOnComplete(g));
+                async = true;
+            }
             return true;
         } finally {
-            g.release();
+            if (!async) {
+                g.release();
+            }
+        }
+    }
+
+    /**
+     * Releases a generation when an asynchronous request ends, however it ends. The servlet
+     * completes while the resuming thread is still inside Jersey (it releases the request scope
+     * right after), so the release is deferred a little: destroying the application in between
+     * would fail that cleanup. Only the release of an old generation waits; no request does.
+     */
+    private static final class ReleaseOnComplete implements jakarta.servlet.AsyncListener {
+        private static final long DEFER_MILLIS = 1000;
+        private static final java.util.concurrent.ScheduledExecutorService DEFERRED =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "tessera-app-release");
+                    t.setDaemon(true);
+                    return t;
+                });
+
+        private final Generation generation;
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        ReleaseOnComplete(Generation generation) {
+            this.generation = generation;
+        }
+
+        private void release() {
+            if (released.compareAndSet(false, true)) {
+                DEFERRED.schedule(generation::release, DEFER_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+        }
+
+        @Override
+        public void onComplete(jakarta.servlet.AsyncEvent event) {
+            release();
+        }
+
+        @Override
+        public void onTimeout(jakarta.servlet.AsyncEvent event) {
+            // Jersey completes the response on timeout; onComplete follows
+        }
+
+        @Override
+        public void onError(jakarta.servlet.AsyncEvent event) {
+            release();
+        }
+
+        @Override
+        public void onStartAsync(jakarta.servlet.AsyncEvent event) {
+            event.getAsyncContext().addListener(this);
         }
     }
 

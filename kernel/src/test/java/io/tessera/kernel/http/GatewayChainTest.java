@@ -74,6 +74,7 @@ class GatewayChainTest {
         gateway = new Gateway(security, routes, new HealthEndpoints(readiness),
                 new VersionEndpoint(BuildInfo.load(), () -> null), new HttpMetrics(), audit, "tessera-host");
         local = gateway.addLocalConnector();
+        gateway.addHttpConnector("127.0.0.1", 0);
         gateway.start(Duration.ofSeconds(5));
         routes.mount(RouteTable.kapisPrefix("echo.test.io", "v1"), "test", JaxRsApps.forResources("echo", List.of(new EchoResource())));
         routes.mount("/oauth", "test", JaxRsApps.forResources("oauth", List.of(new OAuthResource())));
@@ -120,6 +121,30 @@ class GatewayChainTest {
             throw new IllegalStateException("secret internal detail");
         }
     }
+
+    /** Suspends GET /suspended until {@link #PENDING} is resumed. */
+    @Path("suspended")
+    public static class SuspendingResource {
+        private final String version;
+
+        public SuspendingResource(String version) {
+            this.version = version;
+        }
+
+        @GET
+        public void get(@jakarta.ws.rs.container.Suspended jakarta.ws.rs.container.AsyncResponse response) {
+            PENDING.complete(response);
+        }
+
+        @GET
+        @Path("version")
+        public String version() {
+            return version;
+        }
+    }
+
+    static final java.util.concurrent.CompletableFuture<jakarta.ws.rs.container.AsyncResponse> PENDING =
+            new java.util.concurrent.CompletableFuture<>();
 
     @Path("token")
     public static class OAuthResource {
@@ -283,6 +308,26 @@ class GatewayChainTest {
         assertThat(event.name()).isEqualTo("audited");
         assertThat(event.statusCode()).isEqualTo(200);
         assertThat(event.requestId()).isNotBlank();
+    }
+
+    @Test
+    void suspendedRequestKeepsItsGenerationAliveAcrossASwap() throws Exception {
+        String prefix = RouteTable.kapisPrefix("async.test.io", "v1");
+        routes.mount(prefix, "owner", JaxRsApps.forResources("async-1", List.of(new SuspendingResource("1"))));
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>> suspended = client.sendAsync(
+                java.net.http.HttpRequest.newBuilder(gateway.baseUri().resolve("/kapis/async.test.io/v1/suspended"))
+                        .header("Authorization", "Bearer admin").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        jakarta.ws.rs.container.AsyncResponse pending = PENDING.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        routes.mount(prefix, "owner", JaxRsApps.forResources("async-2", List.of(new SuspendingResource("2"))));
+        assertThat(send("GET", "/kapis/async.test.io/v1/suspended/version", "Authorization", "Bearer admin").getContent())
+                .isEqualTo("2");
+        // the old generation was not destroyed under the suspended request: it can still answer
+        assertThat(pending.resume("resumed by generation 1")).isTrue();
+        java.net.http.HttpResponse<String> r = suspended.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("resumed by generation 1");
+        routes.unmount(prefix, "owner");
     }
 
     @Test
