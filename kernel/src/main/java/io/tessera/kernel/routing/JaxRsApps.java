@@ -98,7 +98,9 @@ public final class JaxRsApps {
                 }
                 int code = original.getStatus();
                 String message = code >= 500 ? "internal error" : web.getMessage();
-                return status(new Status(code, Status.reasonFor(code), message));
+                Status status = new Status(code, Status.reasonFor(code), message);
+                // keep the original headers (Allow on 405, Location, …) and replace only the body
+                return Response.fromResponse(original).type(MediaType.APPLICATION_JSON_TYPE).entity(status.toJson()).build();
             }
             LOG.warn("event=app.error app={} error={}", app, error.toString());
             return status(Status.internalError("internal error in " + app + "; see the kernel log"));

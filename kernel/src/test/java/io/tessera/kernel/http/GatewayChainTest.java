@@ -276,6 +276,20 @@ class GatewayChainTest {
     }
 
     @Test
+    void malformedRequestsAndWrongMethodsAreStatusToo() throws Exception {
+        HttpTester.Response badEncoding = send("GET", "/kapis/echo.test.io/v1/things/%zz", "Authorization", "Bearer admin");
+        assertThat(badEncoding.getStatus()).isEqualTo(400);
+        assertThat(json(badEncoding).path("kind").asText()).isEqualTo("Status");
+        HttpTester.Response wrongMethod = send("DELETE", "/kapis/echo.test.io/v1/things/a", "Authorization", "Bearer admin");
+        assertThat(wrongMethod.getStatus()).isEqualTo(405);
+        assertThat(json(wrongMethod).path("reason").asText()).isEqualTo("MethodNotAllowed");
+        assertThat(wrongMethod.get("Allow")).contains("GET");
+        HttpTester.Response probePost = send("POST", "/healthz");
+        assertThat(probePost.getStatus()).isEqualTo(405);
+        assertThat(json(probePost).path("kind").asText()).isEqualTo("Status");
+    }
+
+    @Test
     void mountedPublicPrefixAnswersAnonymously() throws Exception {
         HttpTester.Response r = send("GET", "/oauth/token");
         assertThat(r.getStatus()).isEqualTo(200);
