@@ -132,6 +132,7 @@ public final class Kernel implements AutoCloseable {
                     + ": " + e.getMessage(), e);
         }
         osgi.context().registerService(KernelInfo.class, new Info(build.version(), config.hostClusterName()), new Hashtable<>());
+        osgi.setDrain(bundle -> routes.drained(KapisWhiteboard.ownedBy(bundle)), config.server().shutdownGrace());
         whiteboard = new KapisWhiteboard(osgi.context(), routes);
         whiteboard.open();
 

@@ -175,6 +175,7 @@ final class AppSlot {
         private final ServletContainer container;
         private final AtomicInteger inFlight = new AtomicInteger();
         private final AtomicBoolean destroyed = new AtomicBoolean();
+        private final java.util.concurrent.CompletableFuture<Void> gone = new java.util.concurrent.CompletableFuture<>();
         private volatile boolean retired;
 
         private Generation(String prefix, Object owner, ServletContainer container) {
@@ -196,11 +197,6 @@ final class AppSlot {
             }
         }
 
-        /** Destroys an application that was built but never installed. */
-        void discard() {
-            retire();
-        }
-
         private void destroy() {
             if (destroyed.compareAndSet(false, true)) {
                 try {
@@ -208,8 +204,19 @@ final class AppSlot {
                     LOG.info("event=app.destroyed prefix={}", prefix);
                 } catch (RuntimeException e) {
                     LOG.warn("event=app.destroy.failed prefix={} error={}", prefix, e.toString());
+                } finally {
+                    gone.complete(null);
                 }
             }
+        }
+
+        Object owner() {
+            return owner;
+        }
+
+        /** Completes when this generation has served its last request and is destroyed. */
+        java.util.concurrent.CompletableFuture<Void> gone() {
+            return gone;
         }
     }
 
