@@ -196,8 +196,17 @@ class GatewayChainTest {
         HttpTester.Response r = send("GET", "/healthz", "Authorization", "Bearer stale");
         assertThat(r.getStatus()).isEqualTo(401);
         assertThat(json(r).path("message").asText()).isEqualTo("token expired");
-        HttpTester.Response unknownScheme = send("GET", "/healthz", "Authorization", "Digest abc");
+        HttpTester.Response unknownScheme = send("GET", "/kapis/echo.test.io/v1/things/a", "Authorization", "Digest abc");
         assertThat(unknownScheme.getStatus()).isEqualTo(401);
+        assertThat(json(unknownScheme).path("message").asText()).isEqualTo("the credentials are not recognised");
+    }
+
+    @Test
+    void unrecognisedCredentialsOnAPublicPathAreTheEndpointsBusiness() throws Exception {
+        // e.g. an OAuth client's Basic credentials at /oauth/token
+        HttpTester.Response r = send("GET", "/oauth/token", "Authorization", "Basic a3ViZXNwaGVyZTprdWJlc3BoZXJl");
+        assertThat(r.getStatus()).isEqualTo(200);
+        assertThat(r.getContent()).isEqualTo("token-endpoint");
     }
 
     @Test
