@@ -4,6 +4,7 @@ import io.tessera.kernel.routing.RequestInfo;
 import io.tessera.kernel.routing.RequestInfoResolver;
 import io.tessera.kernel.spi.RequestAttributes;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -39,7 +40,10 @@ final class RequestInfoStage extends Handler.Wrapper {
                 }
             };
         }
-        String requestId = UUID.randomUUID().toString();
+        // UUID.randomUUID() draws from a shared SecureRandom, a lock on every request; an id
+        // only needs to be unique, not unguessable
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        String requestId = new UUID(random.nextLong(), random.nextLong()).toString();
         effective.setAttribute(RequestAttributes.REQUEST_ID, requestId);
         response.getHeaders().put(REQUEST_ID_HEADER, requestId);
 
