@@ -108,9 +108,7 @@ public final class Kernel implements AutoCloseable {
         KernelConfig.Server server = config.server();
         gateway.addHttpConnector(server.address(), server.port());
         if (server.https() != null && server.https().enabled()) {
-            if (!Files.isReadable(server.https().keystore())) {
-                throw new KernelStartException("cannot read the HTTPS keystore " + server.https().keystore());
-            }
+            checkKeystore(server.https());
             gateway.addHttpsConnector(server.address(), server.https());
         }
         try {
@@ -145,6 +143,20 @@ public final class Kernel implements AutoCloseable {
         started = true;
         LOG.info("event=kernel.started url={} kubernetes=\"{}\" modules={} ms={}", gateway.baseUri(), kube.source(),
                 ordered.stream().map(KernelModule::name).toList(), (System.nanoTime() - begin) / 1_000_000);
+    }
+
+    /** Loads the keystore once so that a wrong path or password is one clear line, not a Jetty trace. */
+    private static void checkKeystore(KernelConfig.Https https) throws KernelStartException {
+        char[] password = https.keystorePassword() == null ? null : https.keystorePassword().toCharArray();
+        try (java.io.InputStream in = Files.newInputStream(https.keystore())) {
+            java.security.KeyStore.getInstance("PKCS12").load(in, password);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new KernelStartException("cannot read the HTTPS keystore " + https.keystore() + ": no such file", e);
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            // the JDK says "null" or "Tag mismatch" here; what the operator needs is the two likely causes
+            throw new KernelStartException("cannot load the HTTPS keystore " + https.keystore()
+                    + ": not a PKCS12 keystore, or the password is wrong", e);
+        }
     }
 
     /** The HTTP listener's base URI, with the real port when port 0 was asked for. */

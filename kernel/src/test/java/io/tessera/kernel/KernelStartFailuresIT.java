@@ -87,6 +87,20 @@ class KernelStartFailuresIT {
         }
     }
 
+    @Test
+    void badHttpsKeystore() throws Exception {
+        Path notAKeystore = Files.writeString(dataDir.resolve("server.p12"), "not a keystore");
+        KernelConfig config = KernelConfig.defaults(dataDir).withServer(new KernelConfig.Server("127.0.0.1", 0,
+                new KernelConfig.Https(0, notAKeystore, "secret"), java.time.Duration.ofSeconds(1)));
+        assertThatThrownBy(() -> Kernel.start(config))
+                .isInstanceOf(KernelStartException.class)
+                .hasMessage("cannot load the HTTPS keystore " + notAKeystore + ": not a PKCS12 keystore, or the password is wrong");
+        Path missing = dataDir.resolve("missing.p12");
+        assertThatThrownBy(() -> Kernel.start(config.withServer(new KernelConfig.Server("127.0.0.1", 0,
+                new KernelConfig.Https(0, missing, "secret"), java.time.Duration.ofSeconds(1)))))
+                .hasMessage("cannot read the HTTPS keystore " + missing + ": no such file");
+    }
+
     record Named(String name, List<String> dependsOn) implements KernelModule {
         @Override
         public void start(KernelContext context) {
