@@ -117,12 +117,14 @@ public final class Kernel implements AutoCloseable {
             throw new KernelStartException(e.getMessage(), e);
         }
 
+        long httpUp = System.nanoTime();
         try {
             kube = KubeConnection.open(config);
         } catch (KubeConnectionException e) {
             throw new KernelStartException(e.getMessage(), e);
         }
 
+        long kubeUp = System.nanoTime();
         try {
             osgi = FelixHost.start(config.dataDir().resolve("felix"));
         } catch (org.osgi.framework.BundleException | IOException e) {
@@ -134,6 +136,7 @@ public final class Kernel implements AutoCloseable {
         whiteboard = new KapisWhiteboard(osgi.context(), routes);
         whiteboard.open();
 
+        long osgiUp = System.nanoTime();
         DefaultKernelContext context = new DefaultKernelContext(config, kube.client(), security, routes, readiness);
         try {
             modules.start(ordered, context, new CrdInstaller(kube.client()));
@@ -141,8 +144,14 @@ public final class Kernel implements AutoCloseable {
             throw new KernelStartException(e.getMessage(), e);
         }
         started = true;
-        LOG.info("event=kernel.started url={} kubernetes=\"{}\" modules={} ms={}", gateway.baseUri(), kube.source(),
-                ordered.stream().map(KernelModule::name).toList(), (System.nanoTime() - begin) / 1_000_000);
+        long end = System.nanoTime();
+        LOG.info("event=kernel.started url={} kubernetes=\"{}\" modules={} ms={} httpMs={} kubeMs={} osgiMs={} modulesMs={}",
+                gateway.baseUri(), kube.source(), ordered.stream().map(KernelModule::name).toList(), ms(end - begin),
+                ms(httpUp - begin), ms(kubeUp - httpUp), ms(osgiUp - kubeUp), ms(end - osgiUp));
+    }
+
+    private static long ms(long nanos) {
+        return nanos / 1_000_000;
     }
 
     /** Loads the keystore once so that a wrong path or password is one clear line, not a Jetty trace. */
