@@ -90,7 +90,10 @@ class GatewayChainTest {
         for (int i = 0; i + 1 < headers.length; i += 2) {
             raw.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
         }
-        raw.append("Connection: close\r\n\r\n");
+        if (!java.util.Arrays.asList(headers).contains("Connection")) {
+            raw.append("Connection: close\r\n");
+        }
+        raw.append("\r\n");
         return HttpTester.parseResponse(local.getResponse(raw.toString()));
     }
 
@@ -113,6 +116,13 @@ class GatewayChainTest {
             m.put("resource", info.resource());
             m.put("name", info.name());
             return m;
+        }
+
+        @GET
+        @Path("query/echo")
+        @Produces(MediaType.TEXT_PLAIN)
+        public String query(@Context UriInfo uri) {
+            return uri.getRequestUri().getRawQuery();
         }
 
         @POST
@@ -237,6 +247,19 @@ class GatewayChainTest {
         HttpTester.Response r = send("GET", "/kapis/echo.test.io/v1/things/a", "X-KubeSphere-Authorization", "Bearer admin");
         assertThat(r.getStatus()).isEqualTo(200);
         assertThat(json(r).path("user").asText()).isEqualTo("admin");
+    }
+
+    @Test
+    void kubeSphereQueryFixUps() throws Exception {
+        HttpTester.Response dryRun = send("GET", "/kapis/echo.test.io/v1/things/query/echo?a=1&dryrun=All",
+                "Authorization", "Bearer admin");
+        assertThat(dryRun.getContent()).isEqualTo("a=1&dryRun=All");
+        HttpTester.Response upgrade = send("GET", "/kapis/echo.test.io/v1/things/query/echo", "Authorization", "Bearer admin",
+                "Connection", "Upgrade", "Upgrade", "websocket", "X-KubeSphere-Rawquery", "container=c1&stdin=true");
+        assertThat(upgrade.getContent()).isEqualTo("container=c1&stdin=true");
+        HttpTester.Response plain = send("GET", "/kapis/echo.test.io/v1/things/query/echo?x=2", "Authorization", "Bearer admin",
+                "X-KubeSphere-Rawquery", "ignored=true");
+        assertThat(plain.getContent()).isEqualTo("x=2");
     }
 
     @Test
