@@ -1,0 +1,123 @@
+package io.tessera.kernel.kube;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
+import io.fabric8.kubernetes.api.model.ListOptions;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies CustomResourceDefinitions from classpath YAML, idempotently (create, or update what
+ * exists), refusing any version without a structural schema.
+ */
+public final class CrdInstaller {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CrdInstaller.class);
+    private static final java.time.Duration SERVED_TIMEOUT = java.time.Duration.ofSeconds(30);
+    private static final java.time.Duration SERVED_POLL = java.time.Duration.ofMillis(200);
+
+    private final KubernetesClient client;
+
+    public CrdInstaller(KubernetesClient client) {
+        this.client = client;
+    }
+
+    /** Reads every CRD in {@code resource} (one or more YAML documents) from {@code loader}. */
+    public List<CustomResourceDefinition> read(ClassLoader loader, String resource) throws IOException {
+        String path = resource.startsWith("/") ? resource.substring(1) : resource;
+        try (InputStream in = loader.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IOException("CRD resource " + resource + " not found");
+            }
+            List<CustomResourceDefinition> crds = new ArrayList<>();
+            for (HasMetadata item : client.load(in).items()) {
+                if (!(item instanceof CustomResourceDefinition crd)) {
+                    throw new IOException(resource + " holds a " + item.getKind() + ", not only CustomResourceDefinitions");
+                }
+                validate(resource, crd);
+                crds.add(crd);
+            }
+            return crds;
+        }
+    }
+
+    /**
+     * Creates or updates each CRD, then waits until the API server serves its resources: a real
+     * API server needs a moment after a CRD is created before its resources answer, and a module
+     * that starts an informer on them right away would otherwise see 404s.
+     */
+    public void apply(List<CustomResourceDefinition> crds) {
+        for (CustomResourceDefinition crd : crds) {
+            crd.getMetadata().setResourceVersion(null);
+            client.apiextensions().v1().customResourceDefinitions().resource(crd)
+                    .createOr(NonDeletingOperation::update);
+            LOG.info("event=crd.applied name={}", crd.getMetadata().getName());
+        }
+        for (CustomResourceDefinition crd : crds) {
+            awaitServed(crd);
+        }
+    }
+
+    private void awaitServed(CustomResourceDefinition crd) {
+        CustomResourceDefinitionVersion version = crd.getSpec().getVersions().stream()
+                .filter(v -> Boolean.TRUE.equals(v.getServed())).findFirst().orElse(null);
+        if (version == null) {
+            return;
+        }
+        ResourceDefinitionContext context = new ResourceDefinitionContext.Builder()
+                .withGroup(crd.getSpec().getGroup())
+                .withVersion(version.getName())
+                .withPlural(crd.getSpec().getNames().getPlural())
+                .withKind(crd.getSpec().getNames().getKind())
+                .withNamespaced("Namespaced".equals(crd.getSpec().getScope()))
+                .build();
+        long deadline = System.nanoTime() + SERVED_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                var resources = client.genericKubernetesResources(context);
+                ListOptions one = new ListOptionsBuilder().withLimit(1L).build();
+                if (context.isNamespaceScoped()) {
+                    resources.inAnyNamespace().list(one);
+                } else {
+                    resources.list(one);
+                }
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 404 || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("CRD " + crd.getMetadata().getName() + " is not served: " + e.getMessage(), e);
+                }
+            }
+            try {
+                Thread.sleep(SERVED_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for CRD " + crd.getMetadata().getName());
+            }
+        }
+    }
+
+    static void validate(String resource, CustomResourceDefinition crd) throws IOException {
+        String name = crd.getMetadata() == null ? null : crd.getMetadata().getName();
+        if (name == null || crd.getSpec() == null || crd.getSpec().getVersions() == null
+                || crd.getSpec().getVersions().isEmpty()) {
+            throw new IOException("CRD " + name + " in " + resource + " has no name or no versions");
+        }
+        for (CustomResourceDefinitionVersion version : crd.getSpec().getVersions()) {
+            var schema = version.getSchema() == null ? null : version.getSchema().getOpenAPIV3Schema();
+            if (schema == null || !"object".equals(schema.getType())) {
+                throw new IOException("CRD " + name + " version " + version.getName() + " in " + resource
+                        + " has no structural schema (openAPIV3Schema with type: object)");
+            }
+        }
+    }
+}
