@@ -1,0 +1,203 @@
+package io.tessera.kernel.iam.oauth;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.tessera.kernel.config.KernelConfig;
+import io.tessera.kernel.iam.api.IamTypes;
+import io.tessera.kernel.iam.authn.BearerAuthenticator;
+import io.tessera.kernel.iam.authn.PasswordLogin;
+import io.tessera.kernel.iam.loginrecord.LoginRecords;
+import io.tessera.kernel.iam.token.InvalidTokenException;
+import io.tessera.kernel.iam.token.RevocationList;
+import io.tessera.kernel.iam.token.TokenClaims;
+import io.tessera.kernel.iam.token.TokenService;
+import io.tessera.kernel.iam.users.UserCache;
+import io.tessera.kernel.iam.users.UserWriter;
+import io.tessera.kernel.security.AuthenticationException;
+import io.tessera.kernel.security.UserInfo;
+import io.tessera.kernel.spi.RequestAttributes;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** KubeSphere's OAuth2 endpoints under {@code /oauth} (reference §1.4–§1.6). */
+@Path("")
+@Produces(MediaType.APPLICATION_JSON)
+public final class OAuthResource {
+
+    private final OAuthClients clients;
+    private final PasswordLogin passwordLogin;
+    private final BearerAuthenticator bearer;
+    private final TokenService tokens;
+    private final RevocationList revocations;
+    private final UserCache users;
+    private final UserWriter writer;
+    private final KernelConfig.Iam config;
+
+    public OAuthResource(OAuthClients clients, PasswordLogin passwordLogin, BearerAuthenticator bearer, RevocationList revocations,
+                         UserCache users, UserWriter writer, KernelConfig.Iam config) {
+        this.clients = clients;
+        this.passwordLogin = passwordLogin;
+        this.bearer = bearer;
+        this.tokens = bearer.tokens();
+        this.revocations = revocations;
+        this.users = users;
+        this.writer = writer;
+        this.config = config;
+    }
+
+    @POST
+    @Path("token")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response token(MultivaluedMap<String, String> form, @Context HttpServletRequest request) {
+        String grantType = first(form, "grant_type");
+        String clientId = first(form, "client_id");
+        String clientSecret = first(form, "client_secret");
+        if (grantType.isEmpty() || clientId.isEmpty()) {
+            return error(400, "invalid_request", "grant_type and client_id are required.");
+        }
+        Optional<KernelConfig.OAuthClient> client = clients.find(clientId);
+        if (client.isEmpty()) {
+            return error(400, "invalid_client", "The client does not exist.");
+        }
+        if (!OAuthClients.secretMatches(client.get(), clientSecret)) {
+            return error(401, "unauthorized_client", "Invalid client credential.");
+        }
+        return switch (grantType) {
+            case "password" -> passwordGrant(form, request);
+            case "refresh_token" -> refreshGrant(form, request);
+            default -> error(400, "unsupported_grant_type", "The grant type " + grantType + " is not supported.");
+        };
+    }
+
+    private Response passwordGrant(MultivaluedMap<String, String> form, HttpServletRequest request) {
+        PasswordLogin.Result result = passwordLogin.login(first(form, "username"), first(form, "password"), first(form, "provider"),
+                origin(request), LoginRecords.Type.Token, true);
+        return switch (result.outcome()) {
+            case OK -> Response.ok(issuePair(result.user(), issuer(request))).header("Cache-Control", "no-store")
+                    .header("Pragma", "no-cache").build();
+            case RATE_LIMITED -> error(429, "invalid_grant", "Rate limit exceeded.");
+            case SUSPENDED -> error(400, "invalid_grant", "Account suspended.");
+            case PROVIDER_ERROR -> error(500, "server_error", "The identity provider failed; see the server log.");
+            default -> error(400, "invalid_grant", "Invalid username or password.");
+        };
+    }
+
+    private Response refreshGrant(MultivaluedMap<String, String> form, HttpServletRequest request) {
+        String refresh = first(form, "refresh_token");
+        UserInfo info;
+        try {
+            info = bearer.verify(refresh, TokenClaims.REFRESH);
+        } catch (AuthenticationException e) {
+            return error(400, "invalid_grant", "The refresh token is invalid or expired.");
+        }
+        Optional<GenericKubernetesResource> user = users.get(info.name()).or(() -> writer.fetch(info.name()));
+        if (user.isEmpty()) {
+            return error(400, "invalid_grant", "Authenticated user does not exist.");
+        }
+        return Response.ok(issuePair(user.get(), issuer(request))).header("Cache-Control", "no-store")
+                .header("Pragma", "no-cache").build();
+    }
+
+    private Map<String, Object> issuePair(GenericKubernetesResource user, String issuer) {
+        String name = user.getMetadata().getName();
+        Map<String, List<String>> extra = "true".equals(IamTypes.annotation(user, IamTypes.ANN_UNINITIALIZED))
+                ? Map.of("uninitialized", List.of("true")) : Map.of();
+        Instant notBefore = UserCache.tokensNotBefore(user);
+        Duration access = config.accessTokenMaxAge();
+        Duration refresh = access.plus(config.accessTokenInactivityTimeout());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("access_token", tokens.issue(issuer, name, TokenClaims.ACCESS, access, extra, notBefore));
+        body.put("token_type", "Bearer");
+        body.put("refresh_token", tokens.issue(issuer, name, TokenClaims.REFRESH, refresh, extra, notBefore));
+        if (access.toSeconds() > 0) {
+            body.put("expires_in", access.toSeconds());
+        }
+        return body;
+    }
+
+    @GET
+    @Path("logout")
+    public Response logout(@QueryParam("post_logout_redirect_uri") String redirect, @QueryParam("state") String state,
+                           @Context HttpServletRequest request) {
+        String header = request.getHeader("Authorization");
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            try {
+                TokenClaims claims = tokens.verify(header.substring(7).trim());
+                revocations.revoke(claims.id(), claims.username(), claims.expiresAt());
+            } catch (InvalidTokenException e) {
+                // nothing to revoke: the chain has already rejected invalid bearer tokens
+            }
+        }
+        // only same-site redirects: an open redirect after logout is a phishing aid
+        if (redirect != null && redirect.startsWith("/") && !redirect.startsWith("//")) {
+            String target = redirect + (state == null || state.isEmpty() ? ""
+                    : (redirect.contains("?") ? "&" : "?") + "state=" + java.net.URLEncoder.encode(state, java.nio.charset.StandardCharsets.UTF_8));
+            return Response.status(302).location(URI.create(target)).build();
+        }
+        return Response.ok(Map.of("message", "success")).build();
+    }
+
+    @GET
+    @Path("userinfo")
+    public Response userinfo(@Context HttpServletRequest request) {
+        Object attr = request.getAttribute(RequestAttributes.USER);
+        if (!(attr instanceof UserInfo caller) || caller.anonymous()) {
+            return Response.status(401).entity("\"login_required\"").build();
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("sub", caller.name());
+        body.put("preferred_username", caller.name());
+        users.get(caller.name()).ifPresent(u -> {
+            body.put("email", IamTypes.str(u, "spec", "email"));
+            body.put("locale", IamTypes.str(u, "spec", "lang"));
+            // KubeSphere serializes the full name under "url" (a struct-tag quirk, reference §1.2)
+            body.put("url", IamTypes.str(u, "spec", "displayName"));
+        });
+        return Response.ok(body).build();
+    }
+
+    @GET
+    @Path("keys")
+    public Map<String, Object> keys() {
+        return new com.nimbusds.jose.jwk.JWKSet(tokens.keys().rsaKey().toPublicJWK()).toJSONObject(true);
+    }
+
+    static String issuer(HttpServletRequest request) {
+        String host = request.getHeader("Host");
+        if (host == null || host.isEmpty()) {
+            host = request.getServerName() + ":" + request.getServerPort();
+        }
+        return request.getScheme() + "://" + host;
+    }
+
+    private static PasswordLogin.Origin origin(HttpServletRequest request) {
+        String ua = request.getHeader("User-Agent");
+        return new PasswordLogin.Origin(request.getRemoteAddr(), ua == null ? "" : ua);
+    }
+
+    private static String first(MultivaluedMap<String, String> form, String key) {
+        String v = form == null ? null : form.getFirst(key);
+        return v == null ? "" : v;
+    }
+
+    static Response error(int status, String code, String description) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON)
+                .entity(Map.of("error", code, "error_description", description))
+                .header("Cache-Control", "no-store").header("Pragma", "no-cache").build();
+    }
+}
