@@ -49,6 +49,18 @@ public final class IamTypes {
         BY_PLURAL = Map.copyOf(m);
     }
 
+    /**
+     * Kinds served by the generic served-resource API (reference §5.2). Users are not: their
+     * password hash must never leave, so only the Users API serves them.
+     */
+    public static final Map<String, ResourceDefinitionContext> SERVED;
+
+    static {
+        Map<String, ResourceDefinitionContext> m = new LinkedHashMap<>(BY_PLURAL);
+        m.remove("users");
+        SERVED = Map.copyOf(m);
+    }
+
     public static final String LABEL_USER_REF = "iam.kubesphere.io/user-ref";
     public static final String LABEL_ROLE_REF = "iam.kubesphere.io/role-ref";
     public static final String LABEL_SCOPE = "iam.kubesphere.io/scope";

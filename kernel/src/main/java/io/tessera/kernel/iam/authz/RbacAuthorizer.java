@@ -192,13 +192,7 @@ public final class RbacAuthorizer implements Authorizer {
     }
 
     private static Decision deny(UserInfo user, AccessRequest r) {
-        String what = r.resourceRequest()
-                ? r.verb() + " " + (r.apiGroup().isEmpty() ? "" : r.apiGroup() + "/") + r.resource()
-                        + (r.subresource().isEmpty() ? "" : "/" + r.subresource())
-                        + (r.name().isEmpty() ? "" : " " + r.name())
-                        + (r.namespace().isEmpty() ? (r.workspace().isEmpty() ? "" : " in workspace " + r.workspace())
-                                : " in namespace " + r.namespace())
-                : r.verb() + " " + r.path();
-        return Decision.deny("user \"" + user.name() + "\" cannot " + what + " (" + r.scope().name().toLowerCase() + " scope)");
+        // the kernel's 403 message already says who cannot do what; this says why
+        return Decision.deny("no role bound to \"" + user.name() + "\" allows it");
     }
 }
