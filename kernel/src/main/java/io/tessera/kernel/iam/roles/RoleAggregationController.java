@@ -31,8 +31,6 @@ import org.slf4j.LoggerFactory;
 public final class RoleAggregationController implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RoleAggregationController.class);
-    static final Map<String, String> SCOPE_OF_KIND = Map.of("GlobalRole", "global", "WorkspaceRole", "workspace",
-            "ClusterRole", "cluster", "Role", "namespace");
     private static final List<ResourceDefinitionContext> ROLE_KINDS =
             List.of(IamTypes.GLOBAL_ROLES, IamTypes.WORKSPACE_ROLES, IamTypes.CLUSTER_ROLES, IamTypes.ROLES);
 
@@ -106,7 +104,7 @@ public final class RoleAggregationController implements AutoCloseable {
         String scope = IamTypes.label(template, IamTypes.LABEL_SCOPE);
         for (int i = 0; i < ROLE_KINDS.size(); i++) {
             ResourceDefinitionContext ctx = ROLE_KINDS.get(i);
-            if (!scope.equals(SCOPE_OF_KIND.get(ctx.getKind()))) {
+            if (!scope.equals(RoleAggregation.SCOPE_OF_KIND.get(ctx.getKind()))) {
                 continue;
             }
             for (GenericKubernetesResource role : roleInformers.get(i).getStore().list()) {
@@ -119,108 +117,13 @@ public final class RoleAggregationController implements AutoCloseable {
 
     /** Computes and, when different, writes the aggregated role. */
     void reconcile(ResourceDefinitionContext ctx, GenericKubernetesResource role) {
-        GenericKubernetesResource desired = aggregate(role, templates.getStore().list());
+        GenericKubernetesResource desired = RoleAggregation.aggregate(role, templates.getStore().list());
         if (desired == null) {
             return;
         }
         var op = client.genericKubernetesResources(ctx);
         (ctx.isNamespaceScoped() ? op.inNamespace(role.getMetadata().getNamespace()) : op).resource(desired).update();
         LOG.info("event=role-aggregated kind={} name={}", role.getKind(), role.getMetadata().getName());
-    }
-
-    /** @return the role with templates merged in, or null when it is already up to date */
-    @SuppressWarnings("unchecked")
-    static GenericKubernetesResource aggregate(GenericKubernetesResource role, List<GenericKubernetesResource> allTemplates) {
-        Object aggRaw = role.getAdditionalProperties().get("aggregationRoleTemplates");
-        if (!(aggRaw instanceof Map<?, ?> agg)) {
-            return null;
-        }
-        String scope = SCOPE_OF_KIND.get(role.getKind());
-        List<GenericKubernetesResource> chosen = new ArrayList<>();
-        Object selectorRaw = agg.get("roleSelector");
-        if (selectorRaw instanceof Map<?, ?> sel) {
-            LabelSelector selector = toSelector((Map<String, Object>) sel);
-            for (GenericKubernetesResource t : allTemplates) {
-                Map<String, String> labels = t.getMetadata().getLabels() == null ? Map.of() : t.getMetadata().getLabels();
-                if (Objects.equals(labels.get(IamTypes.LABEL_SCOPE), scope) && matches(selector, labels)) {
-                    chosen.add(t);
-                }
-            }
-        } else if (agg.get("templateNames") instanceof List<?> names) {
-            for (GenericKubernetesResource t : allTemplates) {
-                if (names.contains(t.getMetadata().getName())) {
-                    chosen.add(t);
-                }
-            }
-        }
-        chosen.sort((a, b) -> a.getMetadata().getName().compareTo(b.getMetadata().getName()));
-        List<Object> rules = role.getAdditionalProperties().get("rules") instanceof List<?> l ? new ArrayList<>(l) : new ArrayList<>();
-        boolean changed = false;
-        for (GenericKubernetesResource t : chosen) {
-            Object spec = t.getAdditionalProperties().get("spec");
-            if (spec instanceof Map<?, ?> s && s.get("rules") instanceof List<?> tr) {
-                for (Object rule : tr) {
-                    if (!rules.contains(rule)) {
-                        rules.add(rule);
-                        changed = true;
-                    }
-                }
-            }
-        }
-        List<String> names = chosen.stream().map(t -> t.getMetadata().getName()).toList();
-        Object currentNames = agg.get("templateNames");
-        if (!(currentNames instanceof List<?> cn) || !new LinkedHashSet<>(cn).equals(new LinkedHashSet<>(names))) {
-            changed = true;
-        }
-        if (!changed) {
-            return null;
-        }
-        Map<String, Object> newAgg = new java.util.LinkedHashMap<>((Map<String, Object>) agg);
-        newAgg.put("templateNames", names);
-        role.getAdditionalProperties().put("aggregationRoleTemplates", newAgg);
-        role.getAdditionalProperties().put("rules", rules);
-        return role;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static LabelSelector toSelector(Map<String, Object> raw) {
-        LabelSelector s = new LabelSelector();
-        if (raw.get("matchLabels") instanceof Map<?, ?> ml) {
-            ((Map<String, Object>) ml).forEach((k, v) -> s.getMatchLabels().put(k, v == null ? "" : String.valueOf(v)));
-        }
-        if (raw.get("matchExpressions") instanceof List<?> exprs) {
-            for (Object e : exprs) {
-                if (e instanceof Map<?, ?> m) {
-                    List<String> values = m.get("values") instanceof List<?> v ? v.stream().map(String::valueOf).toList() : List.of();
-                    s.getMatchExpressions().add(new LabelSelectorRequirement(String.valueOf(m.get("key")),
-                            String.valueOf(m.get("operator")), values));
-                }
-            }
-        }
-        return s;
-    }
-
-    static boolean matches(LabelSelector s, Map<String, String> labels) {
-        for (var e : s.getMatchLabels().entrySet()) {
-            if (!Objects.equals(labels.get(e.getKey()), e.getValue())) {
-                return false;
-            }
-        }
-        for (LabelSelectorRequirement r : s.getMatchExpressions()) {
-            String v = labels.get(r.getKey());
-            Set<String> values = new LinkedHashSet<>(r.getValues());
-            boolean ok = switch (r.getOperator()) {
-                case "In" -> v != null && values.contains(v);
-                case "NotIn" -> v == null || !values.contains(v);
-                case "Exists" -> v != null;
-                case "DoesNotExist" -> v == null;
-                default -> false;
-            };
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
     }
 
     @Override
