@@ -48,21 +48,8 @@ public final class RoleAggregationController implements AutoCloseable {
     }
 
     public void start() {
-        templates = client.genericKubernetesResources(IamTypes.ROLE_TEMPLATES).inform(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(GenericKubernetesResource t) {
-                submit(() -> reaggregateAutoRoles(t));
-            }
-
-            @Override
-            public void onUpdate(GenericKubernetesResource o, GenericKubernetesResource t) {
-                submit(() -> reaggregateAutoRoles(t));
-            }
-
-            @Override
-            public void onDelete(GenericKubernetesResource t, boolean unknown) {
-            }
-        });
+        // templates first, without handlers: role reconciles must see every template that exists
+        templates = client.genericKubernetesResources(IamTypes.ROLE_TEMPLATES).inform();
         for (ResourceDefinitionContext ctx : ROLE_KINDS) {
             roleInformers.add(client.genericKubernetesResources(ctx).inAnyNamespace().inform(new ResourceEventHandler<>() {
                 @Override
@@ -80,6 +67,21 @@ public final class RoleAggregationController implements AutoCloseable {
                 }
             }));
         }
+        templates.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(GenericKubernetesResource t) {
+                submit(() -> reaggregateAutoRoles(t));
+            }
+
+            @Override
+            public void onUpdate(GenericKubernetesResource o, GenericKubernetesResource t) {
+                submit(() -> reaggregateAutoRoles(t));
+            }
+
+            @Override
+            public void onDelete(GenericKubernetesResource t, boolean unknown) {
+            }
+        });
     }
 
     public boolean synced() {
