@@ -17,7 +17,7 @@ import java.util.Set;
  */
 public final class RbacAuthorizer implements Authorizer {
 
-    /** Paths anyone may reach once authenticated (KubeSphere's path authorizer, minus /metrics). */
+    /** Paths any signed-in user may reach (KubeSphere's path authorizer, minus /metrics). */
     private static final List<String> ALWAYS_ALLOWED_PATHS = List.of("/oauth/*", "/dist/*", "/.well-known/openid-configuration",
             "/version", "/livez", "/healthz", "/readyz", "/openapi/v2", "/openapi/v3");
     private static final Set<String> READ_VERBS = Set.of("get", "list", "watch");
@@ -38,7 +38,8 @@ public final class RbacAuthorizer implements Authorizer {
     @Override
     public Decision authorize(UserInfo user, RequestInfo request) {
         AccessRequest r = AccessRequest.of(request);
-        if (!r.resourceRequest() && pathAlwaysAllowed(r.path())) {
+        // anonymous callers reach only the kernel's public list (issue 4: everything else is a 401)
+        if (!r.resourceRequest() && !user.anonymous() && pathAlwaysAllowed(r.path())) {
             return Decision.allow();
         }
         Decision d = check(user, r);
