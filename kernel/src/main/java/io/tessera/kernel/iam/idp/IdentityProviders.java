@@ -157,12 +157,21 @@ public final class IdentityProviders implements AutoCloseable {
     }
 
     private Optional<Map<String, Object>> parse(Secret s) {
-        if (!SECRET_TYPE.equals(s.getType()) || s.getData() == null || !s.getData().containsKey("configuration.yaml")) {
+        if (!SECRET_TYPE.equals(s.getType())) {
+            return Optional.empty();
+        }
+        String text = null;
+        if (s.getData() != null && s.getData().containsKey("configuration.yaml")) {
+            text = new String(Base64.getDecoder().decode(s.getData().get("configuration.yaml")), StandardCharsets.UTF_8);
+        } else if (s.getStringData() != null) {
+            // an API server folds stringData into data; the embedded development cluster may not
+            text = s.getStringData().get("configuration.yaml");
+        }
+        if (text == null) {
             return Optional.empty();
         }
         try {
-            byte[] raw = Base64.getDecoder().decode(s.getData().get("configuration.yaml"));
-            Map<String, Object> m = asMap(yaml.readValue(new String(raw, StandardCharsets.UTF_8), Map.class));
+            Map<String, Object> m = asMap(yaml.readValue(text, Map.class));
             return m.containsKey("name") ? Optional.of(m) : Optional.empty();
         } catch (IOException | IllegalArgumentException e) {
             return Optional.empty();
