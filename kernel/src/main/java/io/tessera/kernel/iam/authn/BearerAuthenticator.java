@@ -42,7 +42,13 @@ public final class BearerAuthenticator implements Authenticator {
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return Optional.empty();
         }
-        return Optional.of(verify(header.substring(7).trim(), TokenClaims.ACCESS));
+        String token = header.substring(7).trim();
+        if (token.chars().filter(c -> c == '.').count() != 2) {
+            // not a JWT, so not ours: another authenticator may know it; if none does, the chain
+            // still answers 401 (never anonymous)
+            return Optional.empty();
+        }
+        return Optional.of(verify(token, TokenClaims.ACCESS));
     }
 
     /** Verifies a token of the expected type ({@code access_token} or {@code refresh_token}). */
