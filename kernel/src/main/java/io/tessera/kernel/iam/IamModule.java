@@ -18,6 +18,7 @@ import io.tessera.kernel.iam.oauth.OAuthClients;
 import io.tessera.kernel.iam.oauth.OAuthResource;
 import io.tessera.kernel.iam.oauth.WellKnownResource;
 import io.tessera.kernel.iam.roles.RoleAggregationController;
+import io.tessera.kernel.iam.serviceaccount.ServiceAccounts;
 import io.tessera.kernel.served.ServedResource;
 import io.tessera.kernel.iam.token.RevocationList;
 import io.tessera.kernel.iam.token.SigningKeys;
@@ -81,7 +82,9 @@ public final class IamModule implements KernelModule {
         IdentityProviders identityProviders = keep(new IdentityProviders(client, users, writer));
         PasswordLogin passwordLogin = new PasswordLogin(users, writer, loginRecords, identityProviders, iam.loginFailureLimit(),
                 iam.loginFailureWindow(), clock);
-        BearerAuthenticator bearer = new BearerAuthenticator(tokens, revocations, users, writer);
+        ServiceAccounts serviceAccounts = keep(new ServiceAccounts(client, tokens));
+        serviceAccounts.start();
+        BearerAuthenticator bearer = new BearerAuthenticator(tokens, revocations, users, writer, serviceAccounts);
 
         RbacIndex index = keep(RbacIndex.start(client));
         authorizer = new RbacAuthorizer(index);
@@ -118,7 +121,7 @@ public final class IamModule implements KernelModule {
                 new ServedResource(client, "iam.kubesphere.io", "v1beta1", IamTypes.SERVED));
         context.mountKapis("config.kubesphere.io", "v1alpha2", new ConfigResource(client, iam, identityProviders));
         context.addReadinessCheck("iam", () -> users.synced() && index.synced() && revocations.synced()
-                && aggregation.synced());
+                && aggregation.synced() && serviceAccounts.synced());
         LOG.info("event=iam-started admin={} oauthClients={}", iam.adminUsername(), iam.oauthClients().size());
     }
 

@@ -250,4 +250,34 @@ class IamAcceptanceIT {
         HttpResponse<String> userinfo = http.get("/oauth/userinfo", admin);
         assertThat(tree(userinfo).path("email").asText()).isEqualTo("admin@kubesphere.io");
     }
+
+    @Test
+    void serviceAccountTokensAuthenticateUntilTheirSecretIsDeleted() throws Exception {
+        try (io.fabric8.kubernetes.client.KubernetesClient client = kernel.embeddedCluster().newClient()) {
+            io.fabric8.kubernetes.api.model.GenericKubernetesResource sa = new io.fabric8.kubernetes.api.model.GenericKubernetesResource();
+            sa.setApiVersion("kubesphere.io/v1alpha1");
+            sa.setKind("ServiceAccount");
+            sa.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("ci").withNamespace("default").build());
+            client.genericKubernetesResources(io.tessera.kernel.iam.api.IamTypes.SERVICE_ACCOUNTS).inNamespace("default").resource(sa).create();
+            io.fabric8.kubernetes.api.model.Secret secret = await().atMost(Duration.ofSeconds(20)).until(() -> client.secrets()
+                    .inNamespace("default").list().getItems().stream()
+                    .filter(s -> "kubesphere.io/service-account-token".equals(s.getType())).findFirst().orElse(null),
+                    java.util.Objects::nonNull);
+            assertThat(secret.getMetadata().getAnnotations()).containsEntry("kubesphere.io/service-account.name", "ci");
+            String token = "Bearer " + new String(java.util.Base64.getDecoder().decode(secret.getData().get("token")));
+            assertThat(IamHttp.jwtPayload(token.substring(7)).path("username").asText()).isEqualTo("kubesphere:serviceaccount:default:ci");
+            // authenticated, but no role yet
+            assertThat(http.get("/kapis/iam.kubesphere.io/v1beta1/users", token).statusCode()).isEqualTo(403);
+            io.fabric8.kubernetes.api.model.GenericKubernetesResource binding =
+                    io.tessera.kernel.iam.bootstrap.Bootstrap.globalRoleBinding("ci-platform-admin", "x", "platform-admin");
+            binding.getAdditionalProperties().put("subjects", List.of(Map.of("kind", "ServiceAccount", "apiGroup", "kubesphere.io",
+                    "name", "ci", "namespace", "default")));
+            client.genericKubernetesResources(io.tessera.kernel.iam.api.IamTypes.GLOBAL_ROLE_BINDINGS).resource(binding).create();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> http.get("/kapis/iam.kubesphere.io/v1beta1/users", token).statusCode() == 200);
+            client.secrets().inNamespace("default").withName(secret.getMetadata().getName()).delete();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> http.get("/kapis/iam.kubesphere.io/v1beta1/users", token).statusCode() == 401);
+        }
+    }
 }

@@ -12,7 +12,9 @@ import io.tessera.kernel.security.AuthenticationException;
 import io.tessera.kernel.security.Authenticator;
 import io.tessera.kernel.security.Credentials;
 import io.tessera.kernel.security.UserInfo;
+import io.tessera.kernel.iam.serviceaccount.ServiceAccounts;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -28,12 +30,15 @@ public final class BearerAuthenticator implements Authenticator {
     private final RevocationList revocations;
     private final UserCache users;
     private final UserWriter writer;
+    private final ServiceAccounts serviceAccounts;
 
-    public BearerAuthenticator(TokenService tokens, RevocationList revocations, UserCache users, UserWriter writer) {
+    public BearerAuthenticator(TokenService tokens, RevocationList revocations, UserCache users, UserWriter writer,
+                               ServiceAccounts serviceAccounts) {
         this.tokens = tokens;
         this.revocations = revocations;
         this.users = users;
         this.writer = writer;
+        this.serviceAccounts = serviceAccounts;
     }
 
     @Override
@@ -66,6 +71,13 @@ public final class BearerAuthenticator implements Authenticator {
         }
         if (revocations.isRevoked(claims.id())) {
             throw new AuthenticationException("token revoked");
+        }
+        if (claims.username().startsWith(ServiceAccounts.PREFIX)) {
+            if (!TokenClaims.STATIC.equals(claims.tokenType()) || serviceAccounts == null
+                    || !serviceAccounts.valid(claims.username(), token)) {
+                throw new AuthenticationException("service account token revoked or unknown");
+            }
+            return new UserInfo(claims.username(), "", List.of(UserInfo.AUTHENTICATED_GROUP), Map.of());
         }
         if (PRE_REGISTRATION.equals(claims.username())) {
             return new UserInfo(claims.username(), "", List.of(UserInfo.AUTHENTICATED_GROUP), claims.extra());

@@ -89,6 +89,24 @@ public final class PasswordLogin {
             fail(user, type, "", origin, "incorrect password");
             return Result.of(Outcome.INVALID);
         }
+        if (recordSuccess) {
+            // a token login re-reads the user from the API: the cache may not have seen a lock or
+            // suspension written a moment ago (by this or another replica)
+            Optional<GenericKubernetesResource> fresh = writer.fetch(name);
+            if (fresh.isEmpty()) {
+                return Result.of(Outcome.INVALID);
+            }
+            String checkedHash = IamTypes.str(user, "spec", "password");
+            user = fresh.get();
+            gate = stateGate(user);
+            if (gate != null) {
+                return gate;
+            }
+            String currentHash = IamTypes.str(user, "spec", "password");
+            if (!currentHash.equals(checkedHash) && !Passwords.matches(password, currentHash)) {
+                return Result.of(Outcome.INVALID);
+            }
+        }
         return succeed(name, type, "", origin, recordSuccess, user);
     }
 
