@@ -48,6 +48,11 @@ public final class SigningKeys {
         return new SigningKeys(hmac, rsaFromPem(pem));
     }
 
+    /** Fresh keys held in memory only, for benchmarks and unit tests; the kernel uses {@link #loadOrCreate}. */
+    public static SigningKeys ephemeral() {
+        return new SigningKeys(newHmacSecret(), rsaFromPem(new String(newRsaPem(), StandardCharsets.US_ASCII)));
+    }
+
     public byte[] hmacSecret() {
         return hmacSecret.clone();
     }
