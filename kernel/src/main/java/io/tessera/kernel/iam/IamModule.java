@@ -112,14 +112,14 @@ public final class IamModule implements KernelModule {
         context.setAuthorizer(authorizer);
         PUBLIC_PATHS.forEach(context::addPublicPath);
 
-        context.mountPath("/oauth", new OAuthResource(new OAuthClients(iam.oauthClients()), passwordLogin, bearer, revocations, users,
-                writer, iam));
+        OAuthClients oauthClients = keep(new OAuthClients(iam.oauthClients(), client));
+        context.mountPath("/oauth", new OAuthResource(oauthClients, passwordLogin, bearer, revocations, users, writer, iam));
         context.mountPath("/.well-known", new WellKnownResource());
         context.mountKapis("iam.kubesphere.io", "v1beta1",
                 new UsersResource(client, users, writer, loginRecords, authorizer, clock),
                 new SubjectAccessReviewResource(authorizer),
                 new ServedResource(client, "iam.kubesphere.io", "v1beta1", IamTypes.SERVED));
-        context.mountKapis("config.kubesphere.io", "v1alpha2", new ConfigResource(client, iam, identityProviders));
+        context.mountKapis("config.kubesphere.io", "v1alpha2", new ConfigResource(client, iam, identityProviders, oauthClients));
         context.addReadinessCheck("iam", () -> users.synced() && index.synced() && revocations.synced()
                 && aggregation.synced() && serviceAccounts.synced());
         LOG.info("event=iam-started admin={} oauthClients={}", iam.adminUsername(), iam.oauthClients().size());

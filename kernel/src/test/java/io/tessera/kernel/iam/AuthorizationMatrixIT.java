@@ -67,6 +67,8 @@ class AuthorizationMatrixIT {
     /** anonymous, regular, wsviewer, wsadmin, pviewer, padmin, admin. The logout row runs last (it revokes the token). */
     static final List<Row> MATRIX = List.of(
             row("POST", "/oauth/token", r -> "/oauth/token", r -> Map.of(), s(400, 400, 400, 400, 400, 400, 400)),
+            row("GET", "/oauth/authorize", r -> "/oauth/authorize?client_id=nope", null, s(400, 400, 400, 400, 400, 400, 400)),
+            row("POST", "/oauth/authorize", r -> "/oauth/authorize", r -> Map.of(), s(400, 400, 400, 400, 400, 400, 400)),
             row("GET", "/oauth/userinfo", r -> "/oauth/userinfo", null, s(401, 200, 200, 200, 200, 200, 200)),
             row("GET", "/oauth/keys", r -> "/oauth/keys", null, s(200, 200, 200, 200, 200, 200, 200)),
             row("GET", "/.well-known/openid-configuration", r -> "/.well-known/openid-configuration", null,
@@ -238,10 +240,11 @@ class AuthorizationMatrixIT {
             for (int i = 0; i < ROLES.size(); i++) {
                 String role = ROLES.get(i);
                 Object body = row.body() == null ? null : row.body().apply(role);
-                String contentType = row.route().equals("/oauth/token") ? "application/x-www-form-urlencoded" : "application/json";
+                boolean form = row.method().equals("POST") && row.route().startsWith("/oauth/");
+                String contentType = form ? "application/x-www-form-urlencoded" : "application/json";
                 HttpResponse<String> r = http.send(row.method(), row.path().apply(role), TOKENS.get(role),
                         body == null ? null : contentType,
-                        body == null ? null : row.route().equals("/oauth/token") ? "" : IamHttp.JSON.writeValueAsString(body));
+                        body == null ? null : form ? "" : IamHttp.JSON.writeValueAsString(body));
                 if (r.statusCode() != row.expected()[i]) {
                     mismatches.add(row.method() + " " + row.route() + " as " + role + ": expected " + row.expected()[i] + ", got "
                             + r.statusCode() + " " + r.body().substring(0, Math.min(160, r.body().length())));

@@ -280,4 +280,53 @@ class IamAcceptanceIT {
                     .until(() -> http.get("/kapis/iam.kubesphere.io/v1beta1/users", token).statusCode() == 401);
         }
     }
+
+    @Test
+    void authorizationCodeFlowIssuesTokensAndAnIdTokenOnce() throws Exception {
+        try (io.fabric8.kubernetes.client.KubernetesClient client = kernel.embeddedCluster().newClient()) {
+            String yaml = "name: app\nsecret: app-secret\ntrusted: false\ngrantMethod: auto\n"
+                    + "scopeRestrictions: [openid, email, profile]\nredirectURIs: [\"http://app.example/cb\"]\n";
+            client.secrets().inNamespace("kubesphere-system").resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                    .withNewMetadata().withName("oauthclient-app").withNamespace("kubesphere-system")
+                    .withLabels(Map.of("config.kubesphere.io/type", "oauthclient")).endMetadata()
+                    .withType("config.kubesphere.io/oauthclient")
+                    .withData(Map.of("configuration.yaml", java.util.Base64.getEncoder().encodeToString(yaml.getBytes()))).build()).create();
+        }
+        String authorize = "/oauth/authorize?response_type=code&client_id=app&redirect_uri="
+                + java.net.URLEncoder.encode("http://app.example/cb", java.nio.charset.StandardCharsets.UTF_8)
+                + "&scope=openid%20email&state=s1&nonce=n1";
+        HttpResponse<String> redirected = await().atMost(Duration.ofSeconds(10)).until(() -> http.get(authorize, admin),
+                r -> r.statusCode() == 302);
+        String location = redirected.headers().firstValue("Location").orElseThrow();
+        assertThat(location).startsWith("http://app.example/cb?code=").endsWith("&state=s1");
+        String code = java.net.URLDecoder.decode(location.replaceAll(".*code=([^&]+).*", "$1"), java.nio.charset.StandardCharsets.UTF_8);
+        // not logged in: sent to the login page; with prompt=none: login_required back to the client
+        assertThat(http.get(authorize, null).statusCode()).isEqualTo(302);
+        assertThat(http.get(authorize + "&prompt=none", null).headers().firstValue("Location").orElseThrow())
+                .contains("error=login_required");
+        assertThat(http.get(authorize.replace("scope=openid%20email", "scope=admin"), admin).headers().firstValue("Location")
+                .orElseThrow()).contains("error=invalid_scope");
+        assertThat(http.get(authorize.replace("app.example", "evil.example"), admin).statusCode()).isEqualTo(400);
+        // the untrusted client may not use the password grant
+        assertThat(http.form("/oauth/token", Map.of("grant_type", "password", "username", "admin", "password", "P@88w0rd",
+                "client_id", "app", "client_secret", "app-secret")).statusCode()).isEqualTo(400);
+
+        Map<String, String> exchange = Map.of("grant_type", "authorization_code", "code", code,
+                "redirect_uri", "http://app.example/cb", "client_id", "app", "client_secret", "app-secret");
+        HttpResponse<String> tokens = http.form("/oauth/token", exchange);
+        assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
+        String idToken = tree(tokens).path("id_token").asText();
+        com.nimbusds.jwt.SignedJWT jwt = com.nimbusds.jwt.SignedJWT.parse(idToken);
+        com.nimbusds.jose.jwk.JWKSet keys = com.nimbusds.jose.jwk.JWKSet.parse(http.get("/oauth/keys", null).body());
+        assertThat(jwt.verify(new com.nimbusds.jose.crypto.RSASSAVerifier(keys.getKeyByKeyId(jwt.getHeader().getKeyID()).toRSAKey())))
+                .isTrue();
+        assertThat(jwt.getJWTClaimsSet().getAudience()).containsExactly("app");
+        assertThat(jwt.getJWTClaimsSet().getStringClaim("nonce")).isEqualTo("n1");
+        assertThat(jwt.getJWTClaimsSet().getStringClaim("email")).isEqualTo("admin@kubesphere.io");
+        assertThat(http.get("/kapis/iam.kubesphere.io/v1beta1/users/admin", "Bearer " + tree(tokens).path("access_token").asText())
+                .statusCode()).isEqualTo(200);
+        HttpResponse<String> again = http.form("/oauth/token", exchange);
+        assertThat(again.statusCode()).isEqualTo(400);
+        assertThat(tree(again).path("error").asText()).isEqualTo("invalid_grant");
+    }
 }

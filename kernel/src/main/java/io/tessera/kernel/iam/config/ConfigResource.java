@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.tessera.kernel.config.KernelConfig;
 import io.tessera.kernel.iam.api.IamTypes;
 import io.tessera.kernel.iam.idp.IdentityProviders;
+import io.tessera.kernel.iam.oauth.OAuthClients;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
@@ -36,12 +37,14 @@ public final class ConfigResource {
     private final KubernetesClient client;
     private final KernelConfig.Iam iam;
     private final IdentityProviders identityProviders;
+    private final OAuthClients oauthClients;
     private final ObjectMapper json = new ObjectMapper();
 
-    public ConfigResource(KubernetesClient client, KernelConfig.Iam iam, IdentityProviders identityProviders) {
+    public ConfigResource(KubernetesClient client, KernelConfig.Iam iam, IdentityProviders identityProviders, OAuthClients oauthClients) {
         this.client = client;
         this.iam = iam;
         this.identityProviders = identityProviders;
+        this.oauthClients = oauthClients;
     }
 
     @GET
@@ -53,13 +56,13 @@ public final class ConfigResource {
         issuer.put("accessTokenInactivityTimeout", nanos(iam.accessTokenInactivityTimeout()));
         issuer.put("maximumClockSkew", nanos(Duration.ofSeconds(10)));
         List<Object> providers = identityProviders.configurations().stream().map(ConfigResource::withoutSecrets).toList();
-        List<Object> clients = iam.oauthClients().stream().map(c -> {
+        List<Object> clients = oauthClients.all().stream().map(c -> {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", c.id());
-            m.put("trusted", true);
-            m.put("grantMethod", "auto");
-            m.put("scopeRestrictions", List.of("openid", "email", "profile"));
-            m.put("redirectURIs", List.of());
+            m.put("name", c.name());
+            m.put("trusted", c.trusted());
+            m.put("grantMethod", c.grantMethod());
+            m.put("scopeRestrictions", c.scopeRestrictions());
+            m.put("redirectURIs", c.redirectUris());
             return (Object) m;
         }).toList();
         Map<String, Object> out = new LinkedHashMap<>();

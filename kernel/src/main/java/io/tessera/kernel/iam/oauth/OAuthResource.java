@@ -70,7 +70,7 @@ public final class OAuthResource {
         if (grantType.isEmpty() || clientId.isEmpty()) {
             return error(400, "invalid_request", "grant_type and client_id are required.");
         }
-        Optional<KernelConfig.OAuthClient> client = clients.find(clientId);
+        Optional<OAuthClients.Client> client = clients.find(clientId);
         if (client.isEmpty()) {
             return error(400, "invalid_client", "The client does not exist.");
         }
@@ -78,7 +78,9 @@ public final class OAuthResource {
             return error(401, "unauthorized_client", "Invalid client credential.");
         }
         return switch (grantType) {
-            case "password" -> passwordGrant(form, request);
+            case "password" -> client.get().trusted() ? passwordGrant(form, request)
+                    : error(400, "unsupported_grant_type", "The client may not use the password grant.");
+            case "authorization_code", "code" -> codeGrant(client.get(), form, request);
             case "refresh_token" -> refreshGrant(form, request);
             default -> error(400, "unsupported_grant_type", "The grant type " + grantType + " is not supported.");
         };
@@ -111,6 +113,126 @@ public final class OAuthResource {
         }
         return Response.ok(issuePair(user.get(), issuer(request))).header("Cache-Control", "no-store")
                 .header("Pragma", "no-cache").build();
+    }
+
+    private Response codeGrant(OAuthClients.Client client, MultivaluedMap<String, String> form, HttpServletRequest request) {
+        String code = first(form, "code");
+        if (code.isEmpty()) {
+            return error(400, "invalid_request", "The code is required.");
+        }
+        String redirect = first(form, "redirect_uri");
+        if (!redirect.isEmpty() && client.resolveRedirect(redirect).isEmpty()) {
+            return error(400, "invalid_request", "Redirect URI is not allowed.");
+        }
+        TokenService.Code verified;
+        try {
+            verified = tokens.verifyCode(code);
+        } catch (InvalidTokenException e) {
+            return error(400, "invalid_grant", "The authorization code is invalid or expired.");
+        }
+        if (!client.name().equals(verified.clientId()) || revocations.isRevoked(verified.claims().id())) {
+            return error(400, "invalid_grant", "The authorization code is invalid or expired.");
+        }
+        // a code is good for one exchange
+        revocations.revoke(verified.claims().id(), verified.claims().username(), verified.claims().expiresAt());
+        Optional<GenericKubernetesResource> user = users.get(verified.claims().username())
+                .or(() -> writer.fetch(verified.claims().username()));
+        if (user.isEmpty() || IamTypes.STATE_DISABLED.equals(UserCache.state(user.get()))) {
+            return error(400, "invalid_grant", "Authenticated user does not exist.");
+        }
+        String issuer = issuer(request);
+        Map<String, Object> body = issuePair(user.get(), issuer);
+        if (verified.scopes().contains("openid")) {
+            body.put("id_token", idToken(user.get(), issuer, client.name(), verified.nonce(), verified.scopes()));
+        }
+        return Response.ok(body).header("Cache-Control", "no-store").header("Pragma", "no-cache").build();
+    }
+
+    private String idToken(GenericKubernetesResource user, String issuer, String audience, String nonce, List<String> scopes) {
+        Map<String, Object> profile = new LinkedHashMap<>();
+        if (scopes.contains("email")) {
+            profile.put("email", IamTypes.str(user, "spec", "email"));
+        }
+        if (scopes.contains("profile")) {
+            profile.put("preferred_username", user.getMetadata().getName());
+            profile.put("locale", IamTypes.str(user, "spec", "lang"));
+            profile.put("url", IamTypes.str(user, "spec", "displayName"));
+        }
+        return tokens.issueIdToken(issuer, user.getMetadata().getName(), audience, nonce, profile, config.accessTokenMaxAge());
+    }
+
+    @GET
+    @Path("authorize")
+    public Response authorizeGet(@Context jakarta.ws.rs.core.UriInfo uri, @Context HttpServletRequest request) {
+        return authorize(uri.getQueryParameters(), request);
+    }
+
+    @POST
+    @Path("authorize")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response authorizePost(MultivaluedMap<String, String> form, @Context HttpServletRequest request) {
+        return authorize(form, request);
+    }
+
+    /** KubeSphere's authorization endpoint (reference §1.5): codes and implicit ID tokens. */
+    private Response authorize(MultivaluedMap<String, String> params, HttpServletRequest request) {
+        Optional<OAuthClients.Client> client = clients.find(first(params, "client_id"));
+        if (client.isEmpty()) {
+            return error(400, "invalid_client", "The client does not exist.");
+        }
+        Optional<String> redirect = client.get().resolveRedirect(first(params, "redirect_uri"));
+        if (redirect.isEmpty()) {
+            return error(400, "invalid_request", "Redirect URI is not allowed.");
+        }
+        String state = first(params, "state");
+        List<String> scopes = List.of(first(params, "scope").split(" ")).stream().filter(x -> !x.isEmpty()).toList();
+        if (scopes.isEmpty() || !client.get().scopeRestrictions().containsAll(scopes)) {
+            return redirectError(redirect.get(), "invalid_scope", "The requested scope is invalid.", state);
+        }
+        String responseType = first(params, "response_type");
+        if (!responseType.equals("code") && !responseType.equals("id_token")) {
+            return redirectError(redirect.get(), "unsupported_response_type", "The response type is not supported.", state);
+        }
+        if ("deny".equals(client.get().grantMethod())) {
+            return redirectError(redirect.get(), "invalid_grant", "The client is not allowed to be granted.", state);
+        }
+        Object attr = request.getAttribute(RequestAttributes.USER);
+        UserInfo caller = attr instanceof UserInfo u ? u : UserInfo.ANONYMOUS;
+        String prompt = first(params, "prompt");
+        if (caller.anonymous()) {
+            if ("none".equals(prompt)) {
+                return redirectError(redirect.get(), "login_required", "The user is not logged in.", state);
+            }
+            return Response.status(302).location(URI.create(issuer(request))).build();
+        }
+        if ("none".equals(prompt) && !"auto".equals(client.get().grantMethod())) {
+            return redirectError(redirect.get(), "interaction_required", "The authorization requires interaction.", state);
+        }
+        String nonce = first(params, "nonce");
+        if (responseType.equals("code")) {
+            String code = tokens.issueCode(issuer(request), caller.name(), client.get().name(), scopes, nonce, Duration.ofMinutes(10));
+            return Response.status(302).location(URI.create(redirect.get() + (redirect.get().contains("?") ? "&" : "?")
+                    + "code=" + enc(code) + (state.isEmpty() ? "" : "&state=" + enc(state)))).build();
+        }
+        if (nonce.isEmpty()) {
+            return Response.ok().build(); // as KubeSphere: an implicit ID token needs a nonce
+        }
+        Optional<GenericKubernetesResource> user = users.get(caller.name()).or(() -> writer.fetch(caller.name()));
+        if (user.isEmpty()) {
+            return redirectError(redirect.get(), "login_required", "The user does not exist.", state);
+        }
+        String idToken = idToken(user.get(), issuer(request), client.get().name(), nonce, scopes);
+        return Response.status(302).location(URI.create(redirect.get() + "#id_token=" + enc(idToken)
+                + (state.isEmpty() ? "" : "&state=" + enc(state)))).build();
+    }
+
+    private static Response redirectError(String redirect, String code, String description, String state) {
+        return Response.status(302).location(URI.create(redirect + (redirect.contains("?") ? "&" : "?") + "error=" + enc(code)
+                + "&error_description=" + enc(description) + (state.isEmpty() ? "" : "&state=" + enc(state)))).build();
+    }
+
+    private static String enc(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private Map<String, Object> issuePair(GenericKubernetesResource user, String issuer) {

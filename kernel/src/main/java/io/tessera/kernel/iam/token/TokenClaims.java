@@ -12,6 +12,7 @@ public record TokenClaims(String username, String tokenType, String id, Instant 
     public static final String REFRESH = "refresh_token";
     public static final String ID_TOKEN = "id_token";
     public static final String STATIC = "static_token";
+    public static final String CODE = "code";
 
     public TokenClaims {
         extra = Map.copyOf(extra);

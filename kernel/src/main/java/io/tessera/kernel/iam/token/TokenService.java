@@ -100,6 +100,45 @@ public final class TokenService {
         return jwt.serialize();
     }
 
+    /** An authorization code: a 10-minute HS256 JWT naming the client, scopes and nonce. */
+    public String issueCode(String issuer, String username, String clientId, List<String> scopes, String nonce, Duration lifetime) {
+        Instant now = clock.instant();
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer(issuer).subject(username).audience(clientId)
+                .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(lifetime)))
+                .jwtID(UUID.randomUUID().toString().replace("-", ""))
+                .claim("token_type", TokenClaims.CODE).claim("username", username).claim("scopes", scopes);
+        if (nonce != null && !nonce.isEmpty()) {
+            claims.claim("nonce", nonce);
+        }
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(), claims.build());
+        try {
+            jwt.sign(signer);
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+        return jwt.serialize();
+    }
+
+    /** What an authorization code carries. */
+    public record Code(TokenClaims claims, String clientId, List<String> scopes, String nonce) {
+    }
+
+    public Code verifyCode(String token) throws InvalidTokenException {
+        TokenClaims claims = verify(token);
+        if (!TokenClaims.CODE.equals(claims.tokenType())) {
+            throw new InvalidTokenException("not an authorization code");
+        }
+        try {
+            JWTClaimsSet c = SignedJWT.parse(token).getJWTClaimsSet();
+            List<String> aud = c.getAudience();
+            List<String> scopes = c.getStringListClaim("scopes");
+            return new Code(claims, aud == null || aud.isEmpty() ? "" : aud.get(0), scopes == null ? List.of() : scopes,
+                    c.getStringClaim("nonce"));
+        } catch (ParseException e) {
+            throw new InvalidTokenException("malformed authorization code");
+        }
+    }
+
     public TokenClaims verify(String token) throws InvalidTokenException {
         SignedJWT jwt;
         try {
