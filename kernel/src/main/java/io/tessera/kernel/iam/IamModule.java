@@ -113,7 +113,8 @@ public final class IamModule implements KernelModule {
         PUBLIC_PATHS.forEach(context::addPublicPath);
 
         OAuthClients oauthClients = keep(new OAuthClients(iam.oauthClients(), client));
-        context.mountPath("/oauth", new OAuthResource(oauthClients, passwordLogin, bearer, revocations, users, writer, iam));
+        context.mountPath("/oauth", new OAuthResource(oauthClients, passwordLogin, bearer, revocations, users, writer, iam,
+                identityProviders));
         context.mountPath("/.well-known", new WellKnownResource());
         context.mountKapis("iam.kubesphere.io", "v1beta1",
                 new UsersResource(client, users, writer, loginRecords, authorizer, clock),

@@ -69,6 +69,7 @@ class AuthorizationMatrixIT {
             row("POST", "/oauth/token", r -> "/oauth/token", r -> Map.of(), s(400, 400, 400, 400, 400, 400, 400)),
             row("GET", "/oauth/authorize", r -> "/oauth/authorize?client_id=nope", null, s(400, 400, 400, 400, 400, 400, 400)),
             row("POST", "/oauth/authorize", r -> "/oauth/authorize", r -> Map.of(), s(400, 400, 400, 400, 400, 400, 400)),
+            row("GET", "/oauth/callback/{callback}", r -> "/oauth/callback/nope?code=x", null, s(401, 401, 401, 401, 401, 401, 401)),
             row("GET", "/oauth/userinfo", r -> "/oauth/userinfo", null, s(401, 200, 200, 200, 200, 200, 200)),
             row("GET", "/oauth/keys", r -> "/oauth/keys", null, s(200, 200, 200, 200, 200, 200, 200)),
             row("GET", "/.well-known/openid-configuration", r -> "/.well-known/openid-configuration", null,

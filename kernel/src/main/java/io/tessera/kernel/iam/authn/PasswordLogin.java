@@ -134,6 +134,22 @@ public final class PasswordLogin {
         return succeed(user.getMetadata().getName(), type, provider, origin, recordSuccess, user);
     }
 
+    /**
+     * Completes a login an identity provider vouched for (browser callbacks): state checks, the
+     * LoginRecord (type Token, provider = the IdP) and {@code lastLoginTime}.
+     */
+    public Result external(GenericKubernetesResource user, String provider, Origin origin) {
+        GenericKubernetesResource fresh = writer.fetch(user.getMetadata().getName()).orElse(null);
+        if (fresh == null) {
+            return Result.of(Outcome.INVALID);
+        }
+        Result gate = stateGate(fresh);
+        if (gate != null) {
+            return gate;
+        }
+        return succeed(fresh.getMetadata().getName(), LoginRecords.Type.Token, provider, origin, true, fresh);
+    }
+
     /** @return a final result when the user's state forbids logging in, null to go on */
     private Result stateGate(GenericKubernetesResource user) {
         String state = UserCache.state(user);

@@ -56,6 +56,12 @@ public final class IdentityProviders implements AutoCloseable {
         Optional<Identity> authenticate(String username, String password) throws ProviderException;
     }
 
+    /** A provider the browser returns from ({@code /oauth/callback/<idp>}): CAS, OIDC, GitHub. */
+    public interface CallbackProvider {
+        /** @return the identity when the callback parameters prove one, empty when they do not */
+        Optional<Identity> identity(Map<String, String> params) throws ProviderException;
+    }
+
     private final KubernetesClient client;
     private final SharedIndexInformer<Secret> informer;
     private final UserCache users;
@@ -97,6 +103,26 @@ public final class IdentityProviders implements AutoCloseable {
                     + " does not accept passwords");
         };
         Optional<Identity> identity = provider.authenticate(username, password);
+        if (identity.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Authenticated(identity.get(), map(providerName, String.valueOf(config.getOrDefault("mappingMethod", "auto")),
+                identity.get())));
+    }
+
+    /** Completes a browser login at {@code /oauth/callback/<providerName>}. */
+    public Optional<Authenticated> authenticateCallback(String providerName, Map<String, String> params) throws ProviderException {
+        Map<String, Object> config = configuration(providerName)
+                .orElseThrow(() -> new ProviderException("identity provider " + providerName + " not found"));
+        if (Boolean.TRUE.equals(config.get("disabled"))) {
+            throw new ProviderException("identity provider " + providerName + " is disabled");
+        }
+        String type = String.valueOf(config.get("type"));
+        CallbackProvider provider = switch (type) {
+            case "CASIdentityProvider" -> new CasProvider(asMap(config.get("provider")));
+            default -> throw new ProviderException("identity provider type " + type + " is not supported yet");
+        };
+        Optional<Identity> identity = provider.identity(params);
         if (identity.isEmpty()) {
             return Optional.empty();
         }

@@ -5,6 +5,7 @@ import io.tessera.kernel.config.KernelConfig;
 import io.tessera.kernel.iam.api.IamTypes;
 import io.tessera.kernel.iam.authn.BearerAuthenticator;
 import io.tessera.kernel.iam.authn.PasswordLogin;
+import io.tessera.kernel.iam.idp.IdentityProviders;
 import io.tessera.kernel.iam.loginrecord.LoginRecords;
 import io.tessera.kernel.iam.token.InvalidTokenException;
 import io.tessera.kernel.iam.token.RevocationList;
@@ -48,8 +49,11 @@ public final class OAuthResource {
     private final UserWriter writer;
     private final KernelConfig.Iam config;
 
+    private final IdentityProviders identityProviders;
+
     public OAuthResource(OAuthClients clients, PasswordLogin passwordLogin, BearerAuthenticator bearer, RevocationList revocations,
-                         UserCache users, UserWriter writer, KernelConfig.Iam config) {
+                         UserCache users, UserWriter writer, KernelConfig.Iam config, IdentityProviders identityProviders) {
+        this.identityProviders = identityProviders;
         this.clients = clients;
         this.passwordLogin = passwordLogin;
         this.bearer = bearer;
@@ -159,6 +163,43 @@ public final class OAuthResource {
             profile.put("url", IamTypes.str(user, "spec", "displayName"));
         }
         return tokens.issueIdToken(issuer, user.getMetadata().getName(), audience, nonce, profile, config.accessTokenMaxAge());
+    }
+
+    /**
+     * The browser's return from an identity provider (reference §1.6): success answers the token
+     * JSON; failure a 401 in plain text.
+     */
+    @GET
+    @Path("callback/{callback}")
+    public Response callback(@jakarta.ws.rs.PathParam("callback") String idp, @Context jakarta.ws.rs.core.UriInfo uri,
+                             @Context HttpServletRequest request) {
+        Map<String, String> params = new LinkedHashMap<>();
+        uri.getQueryParameters().forEach((k, v) -> params.put(k, v.isEmpty() ? "" : v.get(0)));
+        Optional<IdentityProviders.Authenticated> authenticated;
+        try {
+            authenticated = identityProviders.authenticateCallback(idp, params);
+        } catch (IdentityProviders.ProviderException e) {
+            org.slf4j.LoggerFactory.getLogger(OAuthResource.class).warn("event=idp-callback-failed provider={} reason={}", idp,
+                    e.getMessage());
+            return unauthorized("identity provider " + idp + " could not authenticate the user");
+        }
+        if (authenticated.isEmpty()) {
+            return unauthorized("the identity provider did not confirm the login");
+        }
+        if (authenticated.get().user() == null) {
+            return unauthorized("user " + authenticated.get().identity().username() + " is not registered");
+        }
+        PasswordLogin.Result result = passwordLogin.external(authenticated.get().user(), idp, origin(request));
+        return switch (result.outcome()) {
+            case OK -> Response.ok(issuePair(result.user(), issuer(request))).header("Cache-Control", "no-store")
+                    .header("Pragma", "no-cache").build();
+            case RATE_LIMITED -> unauthorized("too many failed login attempts, try again later");
+            default -> unauthorized("account is not active");
+        };
+    }
+
+    private static Response unauthorized(String reason) {
+        return Response.status(401).type(MediaType.TEXT_PLAIN).entity("Unauthorized: " + reason).build();
     }
 
     @GET
