@@ -120,6 +120,7 @@ public final class IdentityProviders implements AutoCloseable {
         String type = String.valueOf(config.get("type"));
         CallbackProvider provider = switch (type) {
             case "CASIdentityProvider" -> new CasProvider(asMap(config.get("provider")));
+            case "OIDCIdentityProvider" -> new OidcProvider(asMap(config.get("provider")));
             default -> throw new ProviderException("identity provider type " + type + " is not supported yet");
         };
         Optional<Identity> identity = provider.identity(params);
