@@ -121,6 +121,7 @@ public final class IdentityProviders implements AutoCloseable {
         CallbackProvider provider = switch (type) {
             case "CASIdentityProvider" -> new CasProvider(asMap(config.get("provider")));
             case "OIDCIdentityProvider" -> new OidcProvider(asMap(config.get("provider")));
+            case "GitHubIdentityProvider" -> new GitHubProvider(asMap(config.get("provider")));
             default -> throw new ProviderException("identity provider type " + type + " is not supported yet");
         };
         Optional<Identity> identity = provider.identity(params);
@@ -153,6 +154,12 @@ public final class IdentityProviders implements AutoCloseable {
         String name = identity.username().toLowerCase(Locale.ROOT);
         if (name.length() > 63 || !DNS1123.matcher(name).matches()) {
             throw new ProviderException("username from " + idp + " is not a valid user name");
+        }
+        Optional<GenericKubernetesResource> existing = writer.fetch(name);
+        if (existing.isPresent() && !IamTypes.str(existing.get(), "spec", "password").isEmpty()) {
+            // departure from KubeSphere (which links any same-named user): an external "admin" must
+            // never become the local admin; local accounts are linked only by an administrator
+            throw new ProviderException("user " + name + " is a local account; it is not linked to " + idp + " automatically");
         }
         Optional<GenericKubernetesResource> linked = writer.modify(name, u -> {
             IamTypes.putAnnotation(u, annotation, identity.uid());

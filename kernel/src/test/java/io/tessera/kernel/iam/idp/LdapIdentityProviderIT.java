@@ -42,6 +42,8 @@ class LdapIdentityProviderIT {
             c.add("dn: ou=users,dc=example,dc=com", "objectClass: organizationalUnit", "ou: users");
             c.add("dn: uid=Lara,ou=users,dc=example,dc=com", "objectClass: inetOrgPerson", "uid: Lara", "cn: Lara Croft", "sn: Croft",
                     "mail: lara@example.com", "userPassword: Tomb1234");
+            c.add("dn: uid=admin,ou=users,dc=example,dc=com", "objectClass: inetOrgPerson", "uid: admin", "cn: Intruder", "sn: I",
+                    "userPassword: Evil12345");
             c.add("dn: uid=nico,ou=users,dc=example,dc=com", "objectClass: inetOrgPerson", "uid: nico", "cn: Nico", "sn: N",
                     "userPassword: Nico12345");
         }
@@ -116,6 +118,16 @@ class LdapIdentityProviderIT {
         assertThat(tree(wrong).path("error").asText()).isEqualTo("invalid_grant");
         assertThat(login("ldap", "ghost", "Whatever1").statusCode()).isEqualTo(400);
         assertThat(login("ldap", "*", "Tomb1234").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void anLdapUserNamedLikeALocalAccountIsNotLinkedToIt() throws Exception {
+        HttpResponse<String> r = login("ldap", "admin", "Evil12345");
+        assertThat(r.statusCode()).isEqualTo(500);
+        try (KubernetesClient client = kernel.embeddedCluster().newClient()) {
+            GenericKubernetesResource admin = client.genericKubernetesResources(IamTypes.USERS).withName("admin").get();
+            assertThat(IamTypes.annotation(admin, "iam.kubesphere.io/identity-provider.ldap")).isEmpty();
+        }
     }
 
     @Test

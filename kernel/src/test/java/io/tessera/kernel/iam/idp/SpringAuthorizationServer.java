@@ -50,7 +50,7 @@ final class SpringAuthorizationServer implements AutoCloseable {
     static final String PASSWORD = "Sam12345";
 
     /** Read by the Spring configuration when the context starts (one server per test class). */
-    static volatile String redirectUri;
+    static volatile java.util.List<String> redirectUris;
     static volatile String issuer;
 
     private final Server server;
@@ -59,8 +59,8 @@ final class SpringAuthorizationServer implements AutoCloseable {
         this.server = server;
     }
 
-    static SpringAuthorizationServer start(int port, String redirect) throws Exception {
-        redirectUri = redirect;
+    static SpringAuthorizationServer start(int port, java.util.List<String> redirects) throws Exception {
+        redirectUris = java.util.List.copyOf(redirects);
         issuer = "http://127.0.0.1:" + port;
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
@@ -96,7 +96,12 @@ final class SpringAuthorizationServer implements AutoCloseable {
         SecurityFilterChain authorizationServer(HttpSecurity http) throws Exception {
             http.oauth2AuthorizationServer(as -> {
                         http.securityMatcher(as.getEndpointsMatcher());
-                        as.oidc(Customizer.withDefaults());
+                        // userinfo also in GitHub's shape (login, email), so one server serves both providers
+                        as.oidc(oidc -> oidc.userInfoEndpoint(u -> u.userInfoMapper(ctx -> {
+                            String name = ctx.getAuthorization().getPrincipalName();
+                            return new org.springframework.security.oauth2.core.oidc.OidcUserInfo(java.util.Map.of(
+                                    "sub", name, "login", name, "email", name + "@spring.example"));
+                        })));
                     })
                     .authorizeHttpRequests(a -> a.anyRequest().authenticated())
                     .exceptionHandling(e -> e.authenticationEntryPoint(
@@ -122,7 +127,7 @@ final class SpringAuthorizationServer implements AutoCloseable {
                     .clientSecret("{noop}" + CLIENT_SECRET)
                     .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)
                     .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
-                    .redirectUri(redirectUri)
+                    .redirectUris(uris -> uris.addAll(redirectUris))
                     .scope(OidcScopes.OPENID).scope(OidcScopes.PROFILE).scope(OidcScopes.EMAIL)
                     // the console builds the IdP login link itself (reference §1.8), so no PKCE verifier
                     // can reach the server; confidential clients may go without it

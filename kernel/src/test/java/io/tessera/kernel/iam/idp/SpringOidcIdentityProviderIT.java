@@ -46,6 +46,7 @@ class SpringOidcIdentityProviderIT {
     static SpringAuthorizationServer as;
     static IamHttp http;
     static String callback;
+    static String githubCallback;
 
     @BeforeAll
     static void start() throws Exception {
@@ -56,12 +57,22 @@ class SpringOidcIdentityProviderIT {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        as = SpringAuthorizationServer.start(port, callback);
+        githubCallback = "http://127.0.0.1:" + kernel.baseUri().getPort() + "/oauth/callback/github";
+        as = SpringAuthorizationServer.start(port, java.util.List.of(callback, githubCallback));
         String yaml = "name: spring\ntype: OIDCIdentityProvider\nmappingMethod: auto\nprovider:\n  issuer: " + as.issuer()
                 + "\n  clientID: " + SpringAuthorizationServer.CLIENT_ID + "\n  clientSecret: " + SpringAuthorizationServer.CLIENT_SECRET
                 + "\n  redirectURL: " + callback + "\n  scopes: [openid, profile, email]\n  getUserInfo: true\n"
                 + "  preferredUsernameKey: sub\n";
+        String github = "name: github\ntype: GitHubIdentityProvider\nmappingMethod: auto\nprovider:\n  clientID: "
+                + SpringAuthorizationServer.CLIENT_ID + "\n  clientSecret: " + SpringAuthorizationServer.CLIENT_SECRET
+                + "\n  redirectURL: " + githubCallback + "\n  endpoint:\n    authURL: " + as.issuer() + "/oauth2/authorize"
+                + "\n    tokenURL: " + as.issuer() + "/oauth2/token\n    userInfoURL: " + as.issuer() + "/userinfo\n";
         try (KubernetesClient client = kernel.embeddedCluster().newClient()) {
+            client.secrets().inNamespace(IamTypes.SYSTEM_NAMESPACE).resource(new SecretBuilder().withNewMetadata()
+                    .withName("identityprovider-github").withNamespace(IamTypes.SYSTEM_NAMESPACE)
+                    .withLabels(Map.of("config.kubesphere.io/type", "identityprovider")).endMetadata()
+                    .withType("config.kubesphere.io/identityprovider")
+                    .withData(Map.of("configuration.yaml", Base64.getEncoder().encodeToString(github.getBytes()))).build()).create();
             client.secrets().inNamespace(IamTypes.SYSTEM_NAMESPACE).resource(new SecretBuilder().withNewMetadata()
                     .withName("identityprovider-spring").withNamespace(IamTypes.SYSTEM_NAMESPACE)
                     .withLabels(Map.of("config.kubesphere.io/type", "identityprovider")).endMetadata()
@@ -69,7 +80,7 @@ class SpringOidcIdentityProviderIT {
                     .withData(Map.of("configuration.yaml", Base64.getEncoder().encodeToString(yaml.getBytes()))).build()).create();
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> tree(http.get("/kapis/config.kubesphere.io/v1alpha2/configs/oauth", null))
-                .path("identityProviders").size() == 1);
+                .path("identityProviders").size() == 2);
     }
 
     @AfterAll
@@ -84,10 +95,14 @@ class SpringOidcIdentityProviderIT {
 
     /** The browser at the provider: authorize, sign in with the form, follow redirects to the callback. */
     static String browserLogin(String user, String password) throws Exception {
+        return browserLogin(user, password, callback, "spring");
+    }
+
+    static String browserLogin(String user, String password, String callback, String state) throws Exception {
         HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         URI authorize = URI.create(as.issuer() + "/oauth2/authorize?response_type=code&client_id=" + SpringAuthorizationServer.CLIENT_ID
-                + "&scope=openid%20profile%20email&state=spring&redirect_uri=" + URLEncoder.encode(callback, StandardCharsets.UTF_8));
+                + "&scope=openid%20profile%20email&state=" + state + "&redirect_uri=" + URLEncoder.encode(callback, StandardCharsets.UTF_8));
         HttpResponse<String> r = browser.send(HttpRequest.newBuilder(authorize).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(302);
         String location = r.headers().firstValue("Location").orElseThrow();
@@ -126,6 +141,19 @@ class SpringOidcIdentityProviderIT {
         assertThat(http.get("/oauth/callback/spring" + query, null).statusCode()).isEqualTo(401);
         String code = URLDecoder.decode(query.replaceAll(".*code=([^&]+).*", "$1"), StandardCharsets.UTF_8);
         assertThat(code).isNotEmpty();
+    }
+
+    @Test
+    void gitHubStyleLoginUsesTheUserEndpointsLogin() throws Exception {
+        String query = browserLogin(SpringAuthorizationServer.USER, SpringAuthorizationServer.PASSWORD, githubCallback, "github");
+        HttpResponse<String> r = http.get("/oauth/callback/github" + query, null);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        try (KubernetesClient client = kernel.embeddedCluster().newClient()) {
+            GenericKubernetesResource user = client.genericKubernetesResources(IamTypes.USERS).withName("sam").get();
+            assertThat(IamTypes.annotation(user, "iam.kubesphere.io/identity-provider.github")).isEqualTo("sam");
+            assertThat(IamTypes.str(user, "spec", "email")).isEqualTo("sam@spring.example");
+        }
+        assertThat(http.get("/oauth/callback/github?code=forged", null).statusCode()).isEqualTo(401);
     }
 
     @Test
