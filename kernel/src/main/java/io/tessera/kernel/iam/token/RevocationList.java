@@ -9,7 +9,6 @@ import io.tessera.kernel.iam.api.IamTypes;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,8 +29,8 @@ public final class RevocationList implements AutoCloseable {
     private final KubernetesClient client;
     private final Clock clock;
     private final SharedIndexInformer<ConfigMap> informer;
-    /** Revocations made by this replica, visible before the watch event arrives. */
-    private final Set<String> local = ConcurrentHashMap.newKeySet();
+    /** Revocations made by this replica (id → token expiry), visible before the watch event arrives. */
+    private final Map<String, Instant> local = new ConcurrentHashMap<>();
 
     public RevocationList(KubernetesClient client, Clock clock) {
         this.client = client;
@@ -47,13 +46,13 @@ public final class RevocationList implements AutoCloseable {
         if (tokenId == null || tokenId.isEmpty()) {
             return false;
         }
-        return local.contains(tokenId)
+        return local.containsKey(tokenId)
                 || informer.getStore().getByKey(IamTypes.SYSTEM_NAMESPACE + "/" + PREFIX + tokenId) != null;
     }
 
     /** @param expiresAt the token's own expiry; null for tokens without one (kept until deleted by hand) */
     public void revoke(String tokenId, String username, Instant expiresAt) {
-        local.add(tokenId);
+        local.put(tokenId, expiresAt == null ? Instant.MAX : expiresAt);
         ConfigMap cm = new ConfigMapBuilder().withNewMetadata().withName(PREFIX + tokenId).withNamespace(IamTypes.SYSTEM_NAMESPACE)
                 .withLabels(Map.of(LABEL, "true", IamTypes.LABEL_USER_REF, username)).endMetadata()
                 .withData(Map.of("expiresAt", expiresAt == null ? "" : expiresAt.toString())).build();
@@ -69,12 +68,12 @@ public final class RevocationList implements AutoCloseable {
     /** Deletes records of tokens that have expired; safe to run on every replica. */
     public void purgeExpired() {
         Instant now = clock.instant();
+        local.values().removeIf(expiry -> expiry.isBefore(now));
         for (ConfigMap cm : informer.getStore().list()) {
             String exp = cm.getData() == null ? "" : cm.getData().getOrDefault("expiresAt", "");
             if (!exp.isEmpty() && Instant.parse(exp).isBefore(now)) {
                 try {
                     client.configMaps().inNamespace(IamTypes.SYSTEM_NAMESPACE).withName(cm.getMetadata().getName()).delete();
-                    local.remove(cm.getMetadata().getName().substring(PREFIX.length()));
                 } catch (KubernetesClientException e) {
                     LOG.warn("event=revocation-purge-failed name={} code={}", cm.getMetadata().getName(), e.getCode());
                 }
