@@ -35,8 +35,11 @@ public final class IdentityProviders implements AutoCloseable {
     public static final String LABEL_TYPE = "config.kubesphere.io/type";
     private static final Pattern DNS1123 = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
 
-    /** An identity an IdP vouched for, and the User it maps to (null if none). */
-    public record Authenticated(Identity identity, GenericKubernetesResource user) {
+    /**
+     * An identity an IdP vouched for, and the User it maps to (null if none). {@code preRegistration}:
+     * the IdP maps {@code manual}ly and no User is linked yet, so the caller may register one.
+     */
+    public record Authenticated(Identity identity, GenericKubernetesResource user, String provider, boolean preRegistration) {
     }
 
     /** What an IdP says about a person. */
@@ -107,7 +110,7 @@ public final class IdentityProviders implements AutoCloseable {
             return Optional.empty();
         }
         return Optional.of(new Authenticated(identity.get(), map(providerName, String.valueOf(config.getOrDefault("mappingMethod", "auto")),
-                identity.get())));
+                identity.get()), providerName, false));
     }
 
     /** Completes a browser login at {@code /oauth/callback/<providerName>}. */
@@ -128,8 +131,20 @@ public final class IdentityProviders implements AutoCloseable {
         if (identity.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Authenticated(identity.get(), map(providerName, String.valueOf(config.getOrDefault("mappingMethod", "auto")),
-                identity.get())));
+        String mapping = String.valueOf(config.getOrDefault("mappingMethod", "auto"));
+        if ("manual".equals(mapping)) {
+            GenericKubernetesResource linked = linkedUser(providerName, identity.get().uid()).orElse(null);
+            return Optional.of(new Authenticated(identity.get(), linked, providerName, linked == null));
+        }
+        return Optional.of(new Authenticated(identity.get(), map(providerName, mapping, identity.get()), providerName, false));
+    }
+
+    /** The User linked to an identity of an IdP, if exactly one is. */
+    public Optional<GenericKubernetesResource> linkedUser(String idp, String uid) {
+        String annotation = IamTypes.ANN_IDP_PREFIX + idp;
+        List<GenericKubernetesResource> linked = client.genericKubernetesResources(IamTypes.USERS).list().getItems().stream()
+                .filter(u -> uid.equals(IamTypes.annotation(u, annotation))).toList();
+        return linked.size() == 1 ? Optional.of(linked.get(0)) : Optional.empty();
     }
 
     /** Finds or (in {@code auto} mode) creates the User of an external identity. */

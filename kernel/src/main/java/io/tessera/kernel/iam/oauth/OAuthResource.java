@@ -111,8 +111,16 @@ public final class OAuthResource {
         } catch (AuthenticationException e) {
             return error(400, "invalid_grant", "The refresh token is invalid or expired.");
         }
-        Optional<GenericKubernetesResource> user = users.get(info.name()).or(() -> writer.fetch(info.name()));
-        if (user.isEmpty()) {
+        Optional<GenericKubernetesResource> user;
+        if (BearerAuthenticator.PRE_REGISTRATION.equals(info.name())) {
+            // a registered pre-registration identity trades its refresh token for the real user's tokens
+            List<String> idp = info.extra().getOrDefault("idp", List.of());
+            List<String> uid = info.extra().getOrDefault("uid", List.of());
+            user = idp.size() == 1 && uid.size() == 1 ? identityProviders.linkedUser(idp.get(0), uid.get(0)) : Optional.empty();
+        } else {
+            user = users.get(info.name()).or(() -> writer.fetch(info.name()));
+        }
+        if (user.isEmpty() || IamTypes.STATE_DISABLED.equals(UserCache.state(user.get()))) {
             return error(400, "invalid_grant", "Authenticated user does not exist.");
         }
         return Response.ok(issuePair(user.get(), issuer(request))).header("Cache-Control", "no-store")
@@ -185,6 +193,14 @@ public final class OAuthResource {
         }
         if (authenticated.isEmpty()) {
             return unauthorized("the identity provider did not confirm the login");
+        }
+        if (authenticated.get().preRegistration()) {
+            // manual mapping: tokens for the pseudo user that may only register itself (reference §1.8)
+            IdentityProviders.Identity id = authenticated.get().identity();
+            Map<String, List<String>> extra = Map.of("idp", List.of(idp), "uid", List.of(id.uid()),
+                    "username", List.of(id.username()), "email", List.of(id.email()));
+            return Response.ok(issuePair(BearerAuthenticator.PRE_REGISTRATION, extra, java.time.Instant.EPOCH, issuer(request)))
+                    .header("Cache-Control", "no-store").header("Pragma", "no-cache").build();
         }
         if (authenticated.get().user() == null) {
             return unauthorized("user " + authenticated.get().identity().username() + " is not registered");
@@ -277,10 +293,12 @@ public final class OAuthResource {
     }
 
     private Map<String, Object> issuePair(GenericKubernetesResource user, String issuer) {
-        String name = user.getMetadata().getName();
         Map<String, List<String>> extra = "true".equals(IamTypes.annotation(user, IamTypes.ANN_UNINITIALIZED))
                 ? Map.of("uninitialized", List.of("true")) : Map.of();
-        Instant notBefore = UserCache.tokensNotBefore(user);
+        return issuePair(user.getMetadata().getName(), extra, UserCache.tokensNotBefore(user), issuer);
+    }
+
+    private Map<String, Object> issuePair(String name, Map<String, List<String>> extra, Instant notBefore, String issuer) {
         Duration access = config.accessTokenMaxAge();
         Duration refresh = access.plus(config.accessTokenInactivityTimeout());
         Map<String, Object> body = new LinkedHashMap<>();

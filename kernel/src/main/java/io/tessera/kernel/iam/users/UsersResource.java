@@ -126,6 +126,26 @@ public final class UsersResource {
         if (invalid != null) {
             return text(400, invalid);
         }
+        boolean preRegistration = "system:pre-registration".equals(caller.name());
+        if (preRegistration) {
+            // an identity from a manual-mapping IdP registers itself: the link comes from its token,
+            // never from the body, and it gets no global role (reference §1.8)
+            List<String> idp = caller.extra().getOrDefault("idp", List.of());
+            List<String> uid = caller.extra().getOrDefault("uid", List.of());
+            if (idp.size() != 1 || uid.size() != 1) {
+                return text(400, "the pre-registration token names no identity");
+            }
+            String link = IamTypes.ANN_IDP_PREFIX + idp.get(0);
+            boolean taken = apiList().stream().anyMatch(u -> uid.get(0).equals(IamTypes.annotation(u, link)));
+            if (taken) {
+                return text(409, "identity already registered");
+            }
+            Map<String, String> annotations = body.getMetadata().getAnnotations() == null ? new HashMap<>()
+                    : new HashMap<>(body.getMetadata().getAnnotations());
+            annotations.keySet().removeIf(k -> k.startsWith("iam.kubesphere.io/") || k.startsWith("iam.tessera.io/"));
+            annotations.put(link, uid.get(0));
+            body.getMetadata().setAnnotations(annotations);
+        }
         String globalRole = IamTypes.annotation(body, IamTypes.ANN_GLOBALROLE);
         if (!globalRole.isEmpty()) {
             if (client.genericKubernetesResources(IamTypes.GLOBAL_ROLES).withName(globalRole).get() == null) {
@@ -153,7 +173,7 @@ public final class UsersResource {
         Map<String, Object> status = IamTypes.section(user, "status");
         status.put("state", IamTypes.STATE_ACTIVE);
         status.put("lastTransitionTime", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
-        if (caller != null && !caller.anonymous()) {
+        if (!caller.anonymous() && !preRegistration) {
             IamTypes.putAnnotation(user, IamTypes.ANN_CREATOR, caller.name());
         }
         GenericKubernetesResource created;

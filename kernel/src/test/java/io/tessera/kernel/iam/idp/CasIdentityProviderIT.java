@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CasIdentityProviderIT {
 
     static final String SERVICE = "http://console.example/oauth/callback/cas";
+    static final String MANUAL_SERVICE = "http://console.example/oauth/callback/cas-manual";
 
     @TempDir
     static Path dataDir;
@@ -40,7 +41,15 @@ class CasIdentityProviderIT {
         http = new IamHttp(kernel.baseUri());
         String yaml = "name: cas\ntype: CASIdentityProvider\nmappingMethod: auto\nprovider:\n  casServerURL: " + cas.url()
                 + "\n  redirectURL: " + SERVICE + "\n";
+        String manual = "name: cas-manual\ntype: CASIdentityProvider\nmappingMethod: manual\nprovider:\n  casServerURL: " + cas.url()
+                + "\n  redirectURL: " + MANUAL_SERVICE + "\n";
         try (KubernetesClient client = kernel.embeddedCluster().newClient()) {
+            client.secrets().inNamespace(IamTypes.SYSTEM_NAMESPACE).resource(new SecretBuilder().withNewMetadata()
+                    .withName("identityprovider-cas-manual").withNamespace(IamTypes.SYSTEM_NAMESPACE)
+                    .withLabels(Map.of("config.kubesphere.io/type", "identityprovider")).endMetadata()
+                    .withType("config.kubesphere.io/identityprovider")
+                    .withData(Map.of("configuration.yaml", java.util.Base64.getEncoder().encodeToString(manual.getBytes()))).build())
+                    .create();
             client.secrets().inNamespace(IamTypes.SYSTEM_NAMESPACE).resource(new SecretBuilder().withNewMetadata()
                     .withName("identityprovider-cas").withNamespace(IamTypes.SYSTEM_NAMESPACE)
                     .withLabels(Map.of("config.kubesphere.io/type", "identityprovider")).endMetadata()
@@ -49,7 +58,7 @@ class CasIdentityProviderIT {
                     .create();
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> tree(http.get("/kapis/config.kubesphere.io/v1alpha2/configs/oauth", null))
-                .path("identityProviders").size() == 1);
+                .path("identityProviders").size() == 2);
     }
 
     @AfterAll
@@ -91,5 +100,32 @@ class CasIdentityProviderIT {
         assertThat(callback("ST-0-forged").statusCode()).isEqualTo(401);
         assertThat(http.get("/oauth/callback/cas", null).statusCode()).isEqualTo(401);
         assertThat(http.get("/oauth/callback/nope?ticket=x", null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void manualMappingRegistersThroughThePreRegistrationToken() throws Exception {
+        HttpResponse<String> r = http.get("/oauth/callback/cas-manual?ticket="
+                + URLEncoder.encode(cas.issueTicket(MANUAL_SERVICE, "Carl"), StandardCharsets.UTF_8), null);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(IamHttp.jwtPayload(tree(r).path("access_token").asText()).path("username").asText())
+                .isEqualTo("system:pre-registration");
+        String pre = "Bearer " + tree(r).path("access_token").asText();
+        String refresh = tree(r).path("refresh_token").asText();
+        // before registering, the refresh token leads nowhere; listing users is not allowed
+        Map<String, String> exchange = Map.of("grant_type", "refresh_token", "refresh_token", refresh,
+                "client_id", "kubesphere", "client_secret", "kubesphere");
+        assertThat(http.form("/oauth/token", exchange).statusCode()).isEqualTo(400);
+        assertThat(http.get("/kapis/iam.kubesphere.io/v1beta1/users", pre).statusCode()).isEqualTo(403);
+        Map<String, Object> body = IamHttp.user("carl", "carl@example.com", "Carl12345", "platform-admin");
+        HttpResponse<String> created = http.json("POST", "/kapis/iam.kubesphere.io/v1beta1/users", pre, body);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        assertThat(tree(created).path("metadata").path("annotations").path("iam.kubesphere.io/identity-provider.cas-manual").asText())
+                .isEqualTo("Carl");
+        assertThat(tree(created).path("metadata").path("annotations").has("iam.kubesphere.io/globalrole")).isFalse();
+        assertThat(http.json("POST", "/kapis/iam.kubesphere.io/v1beta1/users", pre,
+                IamHttp.user("carl2", "carl2@example.com", "Carl12345", null)).statusCode()).isEqualTo(409);
+        HttpResponse<String> real = http.form("/oauth/token", exchange);
+        assertThat(real.statusCode()).as(real.body()).isEqualTo(200);
+        assertThat(IamHttp.jwtPayload(tree(real).path("access_token").asText()).path("username").asText()).isEqualTo("carl");
     }
 }
