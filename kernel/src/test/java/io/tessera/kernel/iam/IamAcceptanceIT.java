@@ -329,4 +329,30 @@ class IamAcceptanceIT {
         assertThat(again.statusCode()).isEqualTo(400);
         assertThat(tree(again).path("error").asText()).isEqualTo("invalid_grant");
     }
+
+    @Test
+    void servedResourceApiListsLikeKubeSphereAndNeverServesUsers() throws Exception {
+        HttpResponse<String> r = http.get("/kapis/iam.kubesphere.io/v1beta1/roletemplates?labelSelector=iam.kubesphere.io/scope%3Dworkspace"
+                + "&limit=2&sortBy=name&ascending=true", admin);
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode list = tree(r);
+        assertThat(list.path("kind").asText()).isEqualTo("RoleTemplateList");
+        int total = Integer.parseInt(list.path("metadata").path("continue").asText());
+        assertThat(total).isGreaterThan(2);
+        assertThat(list.path("metadata").path("remainingItemCount").asInt()).isEqualTo(total - 2);
+        assertThat(list.path("items").size()).isEqualTo(2);
+
+        Map<String, Object> role = Map.of("metadata", Map.of("name", "ws9-custom"),
+                "rules", List.of(Map.of("apiGroups", List.of(""), "resources", List.of("pods"), "verbs", List.of("get"))));
+        HttpResponse<String> created = http.json("POST", "/kapis/iam.kubesphere.io/v1beta1/workspaces/ws9/workspaceroles", admin, role);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        assertThat(tree(created).path("metadata").path("labels").path("kubesphere.io/workspace").asText()).isEqualTo("ws9");
+        assertThat(http.get("/kapis/iam.kubesphere.io/v1beta1/workspaces/ws9/workspaceroles/ws9-custom", admin).statusCode())
+                .isEqualTo(200);
+        assertThat(http.get("/kapis/iam.kubesphere.io/v1beta1/workspaces/ws8/workspaceroles/ws9-custom", admin).statusCode())
+                .isEqualTo(404);
+        HttpResponse<String> users = http.get("/kapis/iam.kubesphere.io/v1beta1/workspaces/ws9/users", admin);
+        assertThat(users.statusCode()).isEqualTo(404);
+        assertThat(users.body()).doesNotContain("$2a$");
+    }
 }
