@@ -109,6 +109,13 @@ public final class IamTypes {
         return created;
     }
 
+    /** A top-level map field for reading: never modifies the object (it may be an informer's). */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> read(GenericKubernetesResource r, String key) {
+        Object v = r.getAdditionalProperties().get(key);
+        return v instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+
     /** A string at a path of nested maps, or "" when absent. */
     public static String str(GenericKubernetesResource r, String... path) {
         Object v = r.getAdditionalProperties();

@@ -56,7 +56,7 @@ public final class BasicAuthenticator implements Authenticator {
     @SuppressWarnings("unchecked")
     static UserInfo toUserInfo(GenericKubernetesResource user) {
         List<String> groups = new ArrayList<>();
-        Object g = IamTypes.section(user, "spec").get("groups");
+        Object g = IamTypes.read(user, "spec").get("groups");
         if (g instanceof List<?> l) {
             l.forEach(x -> groups.add(String.valueOf(x)));
         }

@@ -63,7 +63,7 @@ public final class LoginRecords {
         Instant from = clock.instant().minus(window);
         Instant lower = since.isAfter(from) ? since : from;
         return of(username).stream()
-                .filter(r -> !Boolean.TRUE.equals(IamTypes.section(r, "spec").get("success")))
+                .filter(r -> !Boolean.TRUE.equals(IamTypes.read(r, "spec").get("success")))
                 .filter(r -> !created(r).isBefore(lower))
                 .count();
     }

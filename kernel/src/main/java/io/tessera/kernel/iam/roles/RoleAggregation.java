@@ -17,6 +17,8 @@ public final class RoleAggregation {
     public static final Map<String, String> SCOPE_OF_KIND = Map.of("GlobalRole", "global", "WorkspaceRole", "workspace",
             "ClusterRole", "cluster", "Role", "namespace");
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper COPIER = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private RoleAggregation() {
     }
 
@@ -69,9 +71,11 @@ public final class RoleAggregation {
         }
         Map<String, Object> newAgg = new java.util.LinkedHashMap<>((Map<String, Object>) agg);
         newAgg.put("templateNames", names);
-        role.getAdditionalProperties().put("aggregationRoleTemplates", newAgg);
-        role.getAdditionalProperties().put("rules", rules);
-        return role;
+        // a copy: the argument may be an informer's cached object, which must never change
+        GenericKubernetesResource updated = COPIER.convertValue(role, GenericKubernetesResource.class);
+        updated.getAdditionalProperties().put("aggregationRoleTemplates", newAgg);
+        updated.getAdditionalProperties().put("rules", rules);
+        return updated;
     }
 
     @SuppressWarnings("unchecked")

@@ -27,7 +27,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -162,7 +161,7 @@ public final class UsersResource {
         user.getMetadata().setResourceVersion(null);
         user.getMetadata().setUid(null);
         user.getMetadata().setCreationTimestamp(null);
-        Map<String, Object> spec = new LinkedHashMap<>(IamTypes.section(body, "spec"));
+        Map<String, Object> spec = new LinkedHashMap<>(IamTypes.read(body, "spec"));
         if (!password.isEmpty()) {
             spec.put("password", Passwords.hash(password));
             IamTypes.putAnnotation(user, IamTypes.ANN_LAST_PASSWORD_CHANGE, clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
@@ -232,7 +231,7 @@ public final class UsersResource {
         }
         GenericKubernetesResource updated = writer.modify(name, current -> {
             String hash = IamTypes.str(current, "spec", "password");
-            Map<String, Object> spec = new LinkedHashMap<>(IamTypes.section(body, "spec"));
+            Map<String, Object> spec = new LinkedHashMap<>(IamTypes.read(body, "spec"));
             if (hash.isEmpty()) {
                 spec.remove("password");
             } else {
@@ -522,7 +521,7 @@ public final class UsersResource {
         copy.setKind(user.getKind());
         copy.setMetadata(user.getMetadata());
         user.getAdditionalProperties().forEach((k, v) -> copy.getAdditionalProperties().put(k, v));
-        Map<String, Object> spec = new LinkedHashMap<>(IamTypes.section(user, "spec"));
+        Map<String, Object> spec = new LinkedHashMap<>(IamTypes.read(user, "spec"));
         spec.remove("password");
         copy.getAdditionalProperties().put("spec", spec);
         return copy;
@@ -551,9 +550,5 @@ public final class UsersResource {
 
     static Response text(int status, String message) {
         return Response.status(status).type(MediaType.TEXT_PLAIN_TYPE.withCharset("utf-8")).entity(message).build();
-    }
-
-    Instant now() {
-        return clock.instant();
     }
 }
