@@ -285,7 +285,8 @@ class IamAcceptanceIT {
     void authorizationCodeFlowIssuesTokensAndAnIdTokenOnce() throws Exception {
         try (io.fabric8.kubernetes.client.KubernetesClient client = kernel.embeddedCluster().newClient()) {
             String yaml = "name: app\nsecret: app-secret\ntrusted: false\ngrantMethod: auto\n"
-                    + "scopeRestrictions: [openid, email, profile]\nredirectURIs: [\"http://app.example/cb\"]\n";
+                    + "scopeRestrictions: [openid, email, profile]\nredirectURIs: [\"http://app.example/cb\"]\n"
+                    + "accessTokenMaxAgeSeconds: 600\naccessTokenInactivityTimeoutSeconds: 900\n";
             client.secrets().inNamespace("kubesphere-system").resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
                     .withNewMetadata().withName("oauthclient-app").withNamespace("kubesphere-system")
                     .withLabels(Map.of("config.kubesphere.io/type", "oauthclient")).endMetadata()
@@ -315,6 +316,10 @@ class IamAcceptanceIT {
                 "redirect_uri", "http://app.example/cb", "client_id", "app", "client_secret", "app-secret");
         HttpResponse<String> tokens = http.form("/oauth/token", exchange);
         assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
+        // the client's own lifetimes: access 600 s, refresh 600 + 900 s
+        assertThat(tree(tokens).path("expires_in").asLong()).isEqualTo(600);
+        JsonNode refreshClaims = IamHttp.jwtPayload(tree(tokens).path("refresh_token").asText());
+        assertThat(refreshClaims.path("exp").asLong() - refreshClaims.path("iat").asLong()).isEqualTo(1500);
         String idToken = tree(tokens).path("id_token").asText();
         com.nimbusds.jwt.SignedJWT jwt = com.nimbusds.jwt.SignedJWT.parse(idToken);
         com.nimbusds.jose.jwk.JWKSet keys = com.nimbusds.jose.jwk.JWKSet.parse(http.get("/oauth/keys", null).body());

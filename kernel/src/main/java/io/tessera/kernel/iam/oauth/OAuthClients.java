@@ -29,7 +29,13 @@ public final class OAuthClients implements AutoCloseable {
 
     /** One client; {@code secret} never leaves the server. */
     public record Client(String name, String secret, boolean trusted, String grantMethod, List<String> scopeRestrictions,
-                         List<String> redirectUris) {
+                         List<String> redirectUris, long accessTokenMaxAgeSeconds, long accessTokenInactivityTimeoutSeconds) {
+
+        /** KubeSphere: a client overrides the lifetimes only when it sets both (reference §1.2). */
+        public boolean overridesLifetimes() {
+            return accessTokenMaxAgeSeconds > 0 && accessTokenInactivityTimeoutSeconds > 0;
+        }
+
         /** An empty redirect resolves to the first allowed one; anything else must be listed exactly. */
         public Optional<String> resolveRedirect(String requested) {
             if (requested == null || requested.isEmpty()) {
@@ -47,7 +53,7 @@ public final class OAuthClients implements AutoCloseable {
     public OAuthClients(List<KernelConfig.OAuthClient> configured, KubernetesClient client) {
         List<Client> list = new ArrayList<>();
         for (KernelConfig.OAuthClient c : configured) {
-            list.add(new Client(c.id(), c.secret(), true, "auto", List.of("openid", "email", "profile"), List.of()));
+            list.add(new Client(c.id(), c.secret(), true, "auto", List.of("openid", "email", "profile"), List.of(), 0, 0));
         }
         this.configured = List.copyOf(list);
         this.informer = client == null ? null
@@ -104,9 +110,21 @@ public final class OAuthClients implements AutoCloseable {
             }
             return Optional.of(new Client(String.valueOf(name), String.valueOf(secret), Boolean.TRUE.equals(m.get("trusted")),
                     String.valueOf(m.getOrDefault("grantMethod", "auto")), strings(m.get("scopeRestrictions")),
-                    strings(m.get("redirectURIs"))));
+                    strings(m.get("redirectURIs")), seconds(m.get("accessTokenMaxAgeSeconds")),
+                    seconds(m.get("accessTokenInactivityTimeoutSeconds"))));
         } catch (java.io.IOException | IllegalArgumentException e) {
             return Optional.empty();
+        }
+    }
+
+    private static long seconds(Object o) {
+        if (o == null) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(String.valueOf(o));
+        } catch (NumberFormatException e) {
+            return 0;
         }
     }
 

@@ -82,19 +82,19 @@ public final class OAuthResource {
             return error(401, "unauthorized_client", "Invalid client credential.");
         }
         return switch (grantType) {
-            case "password" -> client.get().trusted() ? passwordGrant(form, request)
+            case "password" -> client.get().trusted() ? passwordGrant(client.get(), form, request)
                     : error(400, "unsupported_grant_type", "The client may not use the password grant.");
             case "authorization_code", "code" -> codeGrant(client.get(), form, request);
-            case "refresh_token" -> refreshGrant(form, request);
+            case "refresh_token" -> refreshGrant(client.get(), form, request);
             default -> error(400, "unsupported_grant_type", "The grant type " + grantType + " is not supported.");
         };
     }
 
-    private Response passwordGrant(MultivaluedMap<String, String> form, HttpServletRequest request) {
+    private Response passwordGrant(OAuthClients.Client client, MultivaluedMap<String, String> form, HttpServletRequest request) {
         PasswordLogin.Result result = passwordLogin.login(first(form, "username"), first(form, "password"), first(form, "provider"),
                 origin(request), LoginRecords.Type.Token, true);
         return switch (result.outcome()) {
-            case OK -> Response.ok(issuePair(result.user(), issuer(request))).header("Cache-Control", "no-store")
+            case OK -> Response.ok(issuePair(client, result.user(), issuer(request))).header("Cache-Control", "no-store")
                     .header("Pragma", "no-cache").build();
             case RATE_LIMITED -> error(429, "invalid_grant", "Rate limit exceeded.");
             case SUSPENDED -> error(400, "invalid_grant", "Account suspended.");
@@ -103,7 +103,7 @@ public final class OAuthResource {
         };
     }
 
-    private Response refreshGrant(MultivaluedMap<String, String> form, HttpServletRequest request) {
+    private Response refreshGrant(OAuthClients.Client client, MultivaluedMap<String, String> form, HttpServletRequest request) {
         String refresh = first(form, "refresh_token");
         UserInfo info;
         try {
@@ -123,7 +123,7 @@ public final class OAuthResource {
         if (user.isEmpty() || IamTypes.STATE_DISABLED.equals(UserCache.state(user.get()))) {
             return error(400, "invalid_grant", "Authenticated user does not exist.");
         }
-        return Response.ok(issuePair(user.get(), issuer(request))).header("Cache-Control", "no-store")
+        return Response.ok(issuePair(client, user.get(), issuer(request))).header("Cache-Control", "no-store")
                 .header("Pragma", "no-cache").build();
     }
 
@@ -153,7 +153,7 @@ public final class OAuthResource {
             return error(400, "invalid_grant", "Authenticated user does not exist.");
         }
         String issuer = issuer(request);
-        Map<String, Object> body = issuePair(user.get(), issuer);
+        Map<String, Object> body = issuePair(client, user.get(), issuer);
         if (verified.scopes().contains("openid")) {
             body.put("id_token", idToken(user.get(), issuer, client.name(), verified.nonce(), verified.scopes()));
         }
@@ -199,7 +199,7 @@ public final class OAuthResource {
             IdentityProviders.Identity id = authenticated.get().identity();
             Map<String, List<String>> extra = Map.of("idp", List.of(idp), "uid", List.of(id.uid()),
                     "username", List.of(id.username()), "email", List.of(id.email()));
-            return Response.ok(issuePair(BearerAuthenticator.PRE_REGISTRATION, extra, java.time.Instant.EPOCH, issuer(request)))
+            return Response.ok(issuePair(null, BearerAuthenticator.PRE_REGISTRATION, extra, java.time.Instant.EPOCH, issuer(request)))
                     .header("Cache-Control", "no-store").header("Pragma", "no-cache").build();
         }
         if (authenticated.get().user() == null) {
@@ -207,7 +207,7 @@ public final class OAuthResource {
         }
         PasswordLogin.Result result = passwordLogin.external(authenticated.get().user(), idp, origin(request));
         return switch (result.outcome()) {
-            case OK -> Response.ok(issuePair(result.user(), issuer(request))).header("Cache-Control", "no-store")
+            case OK -> Response.ok(issuePair(null, result.user(), issuer(request))).header("Cache-Control", "no-store")
                     .header("Pragma", "no-cache").build();
             case RATE_LIMITED -> unauthorized("too many failed login attempts, try again later");
             default -> unauthorized("account is not active");
@@ -292,15 +292,19 @@ public final class OAuthResource {
         return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    private Map<String, Object> issuePair(GenericKubernetesResource user, String issuer) {
+    /** @param client the requesting client (its lifetimes may override the defaults); null for IdP callbacks */
+    private Map<String, Object> issuePair(OAuthClients.Client client, GenericKubernetesResource user, String issuer) {
         Map<String, List<String>> extra = "true".equals(IamTypes.annotation(user, IamTypes.ANN_UNINITIALIZED))
                 ? Map.of("uninitialized", List.of("true")) : Map.of();
-        return issuePair(user.getMetadata().getName(), extra, UserCache.tokensNotBefore(user), issuer);
+        return issuePair(client, user.getMetadata().getName(), extra, UserCache.tokensNotBefore(user), issuer);
     }
 
-    private Map<String, Object> issuePair(String name, Map<String, List<String>> extra, Instant notBefore, String issuer) {
-        Duration access = config.accessTokenMaxAge();
-        Duration refresh = access.plus(config.accessTokenInactivityTimeout());
+    private Map<String, Object> issuePair(OAuthClients.Client client, String name, Map<String, List<String>> extra, Instant notBefore,
+                                          String issuer) {
+        boolean custom = client != null && client.overridesLifetimes();
+        Duration access = custom ? Duration.ofSeconds(client.accessTokenMaxAgeSeconds()) : config.accessTokenMaxAge();
+        Duration refresh = access.plus(custom ? Duration.ofSeconds(client.accessTokenInactivityTimeoutSeconds())
+                : config.accessTokenInactivityTimeout());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("access_token", tokens.issue(issuer, name, TokenClaims.ACCESS, access, extra, notBefore));
         body.put("token_type", "Bearer");
