@@ -70,6 +70,8 @@ class AuthorizationMatrixIT {
             row("GET", "/oauth/authorize", r -> "/oauth/authorize?client_id=nope", null, s(400, 400, 400, 400, 400, 400, 400)),
             row("POST", "/oauth/authorize", r -> "/oauth/authorize", r -> Map.of(), s(400, 400, 400, 400, 400, 400, 400)),
             row("GET", "/oauth/callback/{callback}", r -> "/oauth/callback/nope?code=x", null, s(401, 401, 401, 401, 401, 401, 401)),
+            row("POST", "/oauth/authenticate", r -> "/oauth/authenticate", r -> Map.of("spec", Map.of()),
+                    s(401, 400, 400, 400, 400, 400, 400)),
             row("GET", "/oauth/userinfo", r -> "/oauth/userinfo", null, s(401, 200, 200, 200, 200, 200, 200)),
             row("GET", "/oauth/keys", r -> "/oauth/keys", null, s(200, 200, 200, 200, 200, 200, 200)),
             row("GET", "/.well-known/openid-configuration", r -> "/.well-known/openid-configuration", null,
@@ -241,7 +243,7 @@ class AuthorizationMatrixIT {
             for (int i = 0; i < ROLES.size(); i++) {
                 String role = ROLES.get(i);
                 Object body = row.body() == null ? null : row.body().apply(role);
-                boolean form = row.method().equals("POST") && row.route().startsWith("/oauth/");
+                boolean form = row.method().equals("POST") && (row.route().equals("/oauth/token") || row.route().equals("/oauth/authorize"));
                 String contentType = form ? "application/x-www-form-urlencoded" : "application/json";
                 HttpResponse<String> r = http.send(row.method(), row.path().apply(role), TOKENS.get(role),
                         body == null ? null : contentType,

@@ -360,4 +360,16 @@ class IamAcceptanceIT {
         assertThat(users.statusCode()).isEqualTo(404);
         assertThat(users.body()).doesNotContain("$2a$");
     }
+
+    @Test
+    void tokenReviewNamesTheTokensUser() throws Exception {
+        String token = tree(http.passwordGrant("admin", "P@88w0rd")).path("access_token").asText();
+        HttpResponse<String> r = http.json("POST", "/oauth/authenticate", admin,
+                Map.of("apiVersion", "authentication.k8s.io/v1beta1", "kind", "TokenReview", "spec", Map.of("token", token)));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(tree(r).path("status").path("authenticated").asBoolean()).isTrue();
+        assertThat(tree(r).path("status").path("user").path("username").asText()).isEqualTo("admin");
+        assertThat(http.json("POST", "/oauth/authenticate", admin, Map.of("spec", Map.of("token", "a.b.c"))).statusCode())
+                .isEqualTo(400);
+    }
 }

@@ -356,6 +356,33 @@ public final class OAuthResource {
         return Response.ok(body).build();
     }
 
+    /**
+     * KubeSphere's deprecated TokenReview webhook (reference §1.6), for a Kubernetes API server
+     * configured to authenticate with Tessera's tokens. The caller itself must be signed in.
+     */
+    @POST
+    @Path("authenticate")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @SuppressWarnings("unchecked")
+    public Response tokenReview(Map<String, Object> review) {
+        Object spec = review == null ? null : review.get("spec");
+        String token = spec instanceof Map<?, ?> m && m.get("token") != null ? String.valueOf(((Map<String, Object>) m).get("token")) : "";
+        if (token.isEmpty()) {
+            return Response.status(400).type(MediaType.TEXT_PLAIN).entity("spec.token is required").build();
+        }
+        UserInfo user;
+        try {
+            user = bearer.verify(token, TokenClaims.ACCESS);
+        } catch (AuthenticationException e) {
+            return Response.status(400).type(MediaType.TEXT_PLAIN).entity(e.getMessage()).build();
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("apiVersion", review.getOrDefault("apiVersion", "authentication.k8s.io/v1"));
+        out.put("kind", "TokenReview");
+        out.put("status", Map.of("authenticated", true, "user", Map.of("username", user.name(), "uid", user.uid())));
+        return Response.ok(out).build();
+    }
+
     @GET
     @Path("keys")
     public Map<String, Object> keys() {
