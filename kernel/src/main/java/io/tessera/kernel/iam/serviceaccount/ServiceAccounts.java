@@ -14,7 +14,6 @@ import io.tessera.kernel.iam.token.TokenService;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -125,7 +124,9 @@ public final class ServiceAccounts implements AutoCloseable {
             String name = sa.getMetadata().getName();
             String token = tokens.issue("kubesphere", PREFIX + ns + ":" + name, TokenClaims.STATIC, Duration.ZERO, Map.of(),
                     Instant.EPOCH);
-            String secretName = name + "-token-" + suffix();
+            // a fixed name, so two replicas reconciling the same account collide (409) instead of
+            // minting two tokens
+            String secretName = name + "-token";
             Secret secret = new SecretBuilder().withNewMetadata().withName(secretName).withNamespace(ns)
                     .withLabels(Map.of(LABEL_TOKEN, "true"))
                     .withAnnotations(Map.of(ANN_NAME, name, ANN_UID, String.valueOf(sa.getMetadata().getUid())))
@@ -133,7 +134,19 @@ public final class ServiceAccounts implements AutoCloseable {
                             .withName(name).withUid(sa.getMetadata().getUid()).build())
                     .endMetadata().withType(SECRET_TYPE)
                     .withData(Map.of("token", Base64.getEncoder().encodeToString(token.getBytes(StandardCharsets.UTF_8)))).build();
-            client.secrets().inNamespace(ns).resource(secret).create();
+            try {
+                client.secrets().inNamespace(ns).resource(secret).create();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409) {
+                    throw e;
+                }
+                Secret taken = client.secrets().inNamespace(ns).withName(secretName).get();
+                if (taken == null || !name.equals(taken.getMetadata().getAnnotations() == null ? null
+                        : taken.getMetadata().getAnnotations().get(ANN_NAME))) {
+                    LOG.warn("event=serviceaccount-token-name-taken namespace={} secret={}", ns, secretName);
+                    return;
+                }
+            }
             var op = client.genericKubernetesResources(IamTypes.SERVICE_ACCOUNTS).inNamespace(ns).withName(name);
             GenericKubernetesResource current = op.get();
             if (current == null) {
@@ -172,16 +185,6 @@ public final class ServiceAccounts implements AutoCloseable {
     private static String decode(Secret s) {
         String b64 = s.getData() == null ? null : s.getData().get("token");
         return b64 == null ? null : new String(Base64.getDecoder().decode(b64), StandardCharsets.UTF_8);
-    }
-
-    private static String suffix() {
-        String alphabet = "bcdfghjklmnpqrstvwxz2456789";
-        SecureRandom r = new SecureRandom();
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < 5; i++) {
-            b.append(alphabet.charAt(r.nextInt(alphabet.length())));
-        }
-        return b.toString();
     }
 
     static String sha256(String s) {
