@@ -1,0 +1,272 @@
+package io.tessera.kernel.iam.authz;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.tessera.kernel.iam.api.IamTypes;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * Roles, bindings and the namespace → workspace map, kept from informers in shapes that make a
+ * decision a handful of hash lookups: bindings are indexed by partition (workspace, namespace or
+ * "" for global/cluster) and by subject key ({@code u:<user>} / {@code g:<group>}), so the cost
+ * does not grow with the number of bindings.
+ */
+public final class RbacIndex implements AutoCloseable {
+
+    /** A role binding reduced to what evaluation needs. */
+    public record Binding(String id, String partition, String roleKind, String roleName, String roleNamespace,
+                          List<String> subjectKeys, String description) {
+    }
+
+    /** Bindings of one kind. */
+    static final class BindingTable {
+        private final Map<String, Map<String, Map<String, Binding>>> byPartition = new ConcurrentHashMap<>();
+        private final Map<String, Binding> byId = new ConcurrentHashMap<>();
+
+        void put(Binding b) {
+            remove(b.id());
+            byId.put(b.id(), b);
+            var bySubject = byPartition.computeIfAbsent(b.partition(), k -> new ConcurrentHashMap<>());
+            for (String key : b.subjectKeys()) {
+                bySubject.computeIfAbsent(key, k -> new ConcurrentHashMap<>()).put(b.id(), b);
+            }
+        }
+
+        void remove(String id) {
+            Binding old = byId.remove(id);
+            if (old == null) {
+                return;
+            }
+            var bySubject = byPartition.get(old.partition());
+            if (bySubject == null) {
+                return;
+            }
+            for (String key : old.subjectKeys()) {
+                var m = bySubject.get(key);
+                if (m != null) {
+                    m.remove(id);
+                }
+            }
+        }
+
+        Collection<Binding> lookup(String partition, String subjectKey) {
+            var bySubject = byPartition.get(partition);
+            if (bySubject == null) {
+                return List.of();
+            }
+            var m = bySubject.get(subjectKey);
+            return m == null ? List.of() : m.values();
+        }
+
+        /** Every binding of a subject, in every partition (for "is X a member manager anywhere"). */
+        List<Binding> allOf(String subjectKey) {
+            List<Binding> out = new ArrayList<>();
+            for (var bySubject : byPartition.values()) {
+                var m = bySubject.get(subjectKey);
+                if (m != null) {
+                    out.addAll(m.values());
+                }
+            }
+            return out;
+        }
+
+        int size() {
+            return byId.size();
+        }
+    }
+
+    final BindingTable global = new BindingTable();
+    final BindingTable cluster = new BindingTable();
+    final BindingTable workspace = new BindingTable();
+    final BindingTable namespaced = new BindingTable();
+    /** "Kind/name" or "Role/ns/name" → rules. */
+    private final Map<String, List<PolicyRule>> roles = new ConcurrentHashMap<>();
+    private final Map<String, String> namespaceWorkspace = new ConcurrentHashMap<>();
+    private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+
+    /** An empty index fed by hand (unit tests, benchmarks). */
+    public RbacIndex() {
+    }
+
+    /** Starts the informers; {@link #synced()} tells when the first lists have arrived. */
+    public static RbacIndex start(KubernetesClient client) {
+        RbacIndex index = new RbacIndex();
+        index.watchRoles(client, IamTypes.GLOBAL_ROLES);
+        index.watchRoles(client, IamTypes.WORKSPACE_ROLES);
+        index.watchRoles(client, IamTypes.CLUSTER_ROLES);
+        index.watchRoles(client, IamTypes.ROLES);
+        index.watchBindings(client, IamTypes.GLOBAL_ROLE_BINDINGS, index.global);
+        index.watchBindings(client, IamTypes.CLUSTER_ROLE_BINDINGS, index.cluster);
+        index.watchBindings(client, IamTypes.WORKSPACE_ROLE_BINDINGS, index.workspace);
+        index.watchBindings(client, IamTypes.ROLE_BINDINGS, index.namespaced);
+        index.informers.add(client.namespaces().inform(handler(index::putNamespace,
+                ns -> index.namespaceWorkspace.remove(ns.getMetadata().getName()))));
+        return index;
+    }
+
+    public boolean synced() {
+        return informers.stream().allMatch(SharedIndexInformer::hasSynced);
+    }
+
+    private void watchRoles(KubernetesClient client, ResourceDefinitionContext ctx) {
+        informers.add(client.genericKubernetesResources(ctx).inAnyNamespace().inform(handler(this::putRole, this::removeRole)));
+    }
+
+    private void watchBindings(KubernetesClient client, ResourceDefinitionContext ctx, BindingTable table) {
+        informers.add(client.genericKubernetesResources(ctx).inAnyNamespace().inform(handler(
+                b -> table.put(toBinding(b)), b -> table.remove(bindingId(b)))));
+    }
+
+    private static <T> ResourceEventHandler<T> handler(Consumer<T> put, Consumer<T> remove) {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T obj) {
+                put.accept(obj);
+            }
+
+            @Override
+            public void onUpdate(T oldObj, T newObj) {
+                put.accept(newObj);
+            }
+
+            @Override
+            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+                remove.accept(obj);
+            }
+        };
+    }
+
+    public void putNamespace(Namespace ns) {
+        Map<String, String> labels = ns.getMetadata().getLabels();
+        String ws = labels == null ? null : labels.get(IamTypes.LABEL_WORKSPACE);
+        if (ws == null || ws.isEmpty()) {
+            namespaceWorkspace.remove(ns.getMetadata().getName());
+        } else {
+            namespaceWorkspace.put(ns.getMetadata().getName(), ws);
+        }
+    }
+
+    public void putRole(GenericKubernetesResource role) {
+        List<PolicyRule> rules = new ArrayList<>();
+        if (role.getAdditionalProperties().get("rules") instanceof List<?> l) {
+            l.forEach(r -> rules.add(PolicyRule.from(r)));
+        }
+        roles.put(roleKey(role.getKind(), role.getMetadata().getNamespace(), role.getMetadata().getName()), List.copyOf(rules));
+    }
+
+    public void removeRole(GenericKubernetesResource role) {
+        roles.remove(roleKey(role.getKind(), role.getMetadata().getNamespace(), role.getMetadata().getName()));
+    }
+
+    /** Adds or replaces a binding of any of the four kinds (by its {@code kind}). */
+    public void putBinding(GenericKubernetesResource b) {
+        table(b.getKind()).put(toBinding(b));
+    }
+
+    public void removeBinding(GenericKubernetesResource b) {
+        table(b.getKind()).remove(bindingId(b));
+    }
+
+    private BindingTable table(String kind) {
+        return switch (kind) {
+            case "GlobalRoleBinding" -> global;
+            case "ClusterRoleBinding" -> cluster;
+            case "WorkspaceRoleBinding" -> workspace;
+            case "RoleBinding" -> namespaced;
+            default -> throw new IllegalArgumentException("not a binding kind: " + kind);
+        };
+    }
+
+    List<PolicyRule> rules(String kind, String namespace, String name) {
+        List<PolicyRule> r = roles.get(roleKey(kind, namespace, name));
+        return r == null ? List.of() : r;
+    }
+
+    String workspaceOf(String namespace) {
+        return namespace.isEmpty() ? "" : namespaceWorkspace.getOrDefault(namespace, "");
+    }
+
+    private static String roleKey(String kind, String namespace, String name) {
+        return "Role".equals(kind) ? "Role/" + (namespace == null ? "" : namespace) + "/" + name : kind + "/" + name;
+    }
+
+    private static String bindingId(GenericKubernetesResource b) {
+        String ns = b.getMetadata().getNamespace();
+        return (ns == null ? "" : ns) + "/" + b.getMetadata().getName();
+    }
+
+    @SuppressWarnings("unchecked")
+    static Binding toBinding(GenericKubernetesResource b) {
+        String kind = b.getKind();
+        String ns = b.getMetadata().getNamespace() == null ? "" : b.getMetadata().getNamespace();
+        String partition = switch (kind) {
+            case "WorkspaceRoleBinding" -> IamTypes.label(b, IamTypes.LABEL_WORKSPACE);
+            case "RoleBinding" -> ns;
+            default -> "";
+        };
+        Map<String, Object> roleRef = b.getAdditionalProperties().get("roleRef") instanceof Map<?, ?> m
+                ? (Map<String, Object>) m : Map.of();
+        List<String> keys = new ArrayList<>();
+        if (b.getAdditionalProperties().get("subjects") instanceof List<?> subjects) {
+            for (Object o : subjects) {
+                if (o instanceof Map<?, ?> s) {
+                    String key = subjectKey((Map<String, Object>) s, ns);
+                    if (key != null) {
+                        keys.add(key);
+                    }
+                }
+            }
+        }
+        String roleKind = String.valueOf(roleRef.getOrDefault("kind", ""));
+        return new Binding(bindingId(b), partition, roleKind, String.valueOf(roleRef.getOrDefault("name", "")), ns, List.copyOf(keys),
+                kind + " " + (ns.isEmpty() ? "" : ns + "/") + b.getMetadata().getName() + " of " + roleKind + " "
+                        + roleRef.getOrDefault("name", ""));
+    }
+
+    /** KubeSphere's subject matching (reference §2.3) expressed as a lookup key. */
+    static String subjectKey(Map<String, Object> s, String bindingNamespace) {
+        String kind = String.valueOf(s.getOrDefault("kind", ""));
+        String name = String.valueOf(s.getOrDefault("name", ""));
+        String apiGroup = String.valueOf(s.getOrDefault("apiGroup", ""));
+        switch (kind) {
+            case "User":
+                return "u:" + name;
+            case "Group":
+                return "g:" + name;
+            case "ServiceAccount": {
+                Object subjectNs = s.get("namespace");
+                String ns = subjectNs == null || String.valueOf(subjectNs).isEmpty() ? bindingNamespace : String.valueOf(subjectNs);
+                if (ns.isEmpty()) {
+                    return null;
+                }
+                if ("rbac.authorization.k8s.io".equals(apiGroup)) {
+                    return "u:system:serviceaccount:" + ns + ":" + name;
+                }
+                if ("kubesphere.io".equals(apiGroup)) {
+                    return "u:kubesphere:serviceaccount:" + ns + ":" + name;
+                }
+                return null;
+            }
+            default:
+                return null;
+        }
+    }
+
+    public int bindingCount() {
+        return global.size() + cluster.size() + workspace.size() + namespaced.size();
+    }
+
+    @Override
+    public void close() {
+        informers.forEach(SharedIndexInformer::close);
+    }
+}

@@ -1,0 +1,171 @@
+package io.tessera.kernel.iam.bootstrap;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import com.fasterxml.jackson.databind.MappingIterator;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.tessera.kernel.iam.api.IamTypes;
+import io.tessera.kernel.iam.users.Passwords;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates what IAM needs to exist: built-in roles, role templates, categories and the admin user.
+ * Every replica runs it at start; it is idempotent and tolerates racing replicas (409 = someone
+ * else created it). Built-in objects are updated when their shipped definition changes (tracked by
+ * a hash annotation), so an upgrade reaches existing clusters without clobbering user objects.
+ */
+public final class Bootstrap {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Bootstrap.class);
+    static final String BUILTIN_HASH = "iam.tessera.io/builtin-hash";
+    public static final List<String> RESOURCES =
+            List.of("/iam/builtin/categories.yaml", "/iam/builtin/roletemplates.yaml", "/iam/builtin/roles.yaml");
+
+    private final KubernetesClient client;
+    private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+    private final ObjectMapper json = new ObjectMapper();
+
+    public Bootstrap(KubernetesClient client) {
+        this.client = client;
+    }
+
+    public void run(String adminUsername, String adminPassword) {
+        for (String resource : RESOURCES) {
+            for (GenericKubernetesResource obj : load(resource)) {
+                ensureBuiltin(obj);
+            }
+        }
+        ensureAdmin(adminUsername, adminPassword);
+    }
+
+    /** The built-in objects as shipped (also used by tests and the authorization matrix). */
+    public List<GenericKubernetesResource> load(String resource) {
+        try (InputStream in = Bootstrap.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing classpath resource " + resource);
+            }
+            List<GenericKubernetesResource> out = new ArrayList<>();
+            YAMLParser parser = new YAMLFactory().createParser(in);
+            MappingIterator<GenericKubernetesResource> it = yaml.readValues(parser, GenericKubernetesResource.class);
+            while (it.hasNext()) {
+                GenericKubernetesResource r = it.next();
+                if (r != null && r.getKind() != null) {
+                    out.add(r);
+                }
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void ensureBuiltin(GenericKubernetesResource desired) {
+        ResourceDefinitionContext ctx = contextOf(desired.getKind());
+        String hash = hash(desired);
+        IamTypes.putAnnotation(desired, BUILTIN_HASH, hash);
+        var op = client.genericKubernetesResources(ctx).withName(desired.getMetadata().getName());
+        GenericKubernetesResource existing = op.get();
+        try {
+            if (existing == null) {
+                client.genericKubernetesResources(ctx).resource(desired).create();
+                return;
+            }
+            if (hash.equals(IamTypes.annotation(existing, BUILTIN_HASH))) {
+                return;
+            }
+            desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
+            client.genericKubernetesResources(ctx).resource(desired).update();
+            LOG.info("event=builtin-updated kind={} name={}", desired.getKind(), desired.getMetadata().getName());
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+            // another replica won the race; its object is the same definition
+        }
+    }
+
+    private void ensureAdmin(String username, String password) {
+        var users = client.genericKubernetesResources(IamTypes.USERS);
+        if (users.withName(username).get() == null) {
+            GenericKubernetesResource user = new GenericKubernetesResource();
+            user.setApiVersion(IamTypes.API_VERSION);
+            user.setKind("User");
+            Map<String, String> annotations = new LinkedHashMap<>();
+            // the console asks the admin to change this password at first login (reference §3.1)
+            annotations.put(IamTypes.ANN_UNINITIALIZED, "true");
+            annotations.put(IamTypes.ANN_GLOBALROLE, "platform-admin");
+            annotations.put(IamTypes.ANN_LAST_PASSWORD_CHANGE, Instant.now().toString());
+            user.setMetadata(new ObjectMetaBuilder().withName(username).withAnnotations(annotations).build());
+            Map<String, Object> spec = IamTypes.section(user, "spec");
+            spec.put("email", "admin@kubesphere.io");
+            spec.put("password", Passwords.hash(password));
+            Map<String, Object> status = IamTypes.section(user, "status");
+            status.put("state", IamTypes.STATE_ACTIVE);
+            status.put("lastTransitionTime", Instant.now().toString());
+            try {
+                users.resource(user).create();
+                LOG.info("event=admin-created user={}", username);
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409) {
+                    throw e;
+                }
+            }
+        }
+        var bindings = client.genericKubernetesResources(IamTypes.GLOBAL_ROLE_BINDINGS);
+        if (bindings.withName(username).get() == null) {
+            try {
+                bindings.resource(globalRoleBinding(username, username, "platform-admin")).create();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** A GlobalRoleBinding as KubeSphere names and labels it. */
+    public static GenericKubernetesResource globalRoleBinding(String name, String user, String role) {
+        GenericKubernetesResource b = new GenericKubernetesResource();
+        b.setApiVersion(IamTypes.API_VERSION);
+        b.setKind("GlobalRoleBinding");
+        b.setMetadata(new ObjectMetaBuilder().withName(name)
+                .withLabels(Map.of(IamTypes.LABEL_USER_REF, user, IamTypes.LABEL_ROLE_REF, role)).build());
+        b.getAdditionalProperties().put("subjects",
+                List.of(Map.of("apiGroup", IamTypes.GROUP, "kind", "User", "name", user)));
+        b.getAdditionalProperties().put("roleRef",
+                Map.of("apiGroup", IamTypes.GROUP, "kind", "GlobalRole", "name", role));
+        return b;
+    }
+
+    private static ResourceDefinitionContext contextOf(String kind) {
+        return IamTypes.BY_PLURAL.values().stream().filter(c -> c.getKind().equals(kind)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("not an IAM kind: " + kind));
+    }
+
+    private String hash(GenericKubernetesResource r) {
+        try {
+            byte[] bytes = json.writeValueAsBytes(r);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)).substring(0, 16);
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+}

@@ -1,0 +1,139 @@
+package io.tessera.kernel.iam.roles;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.tessera.kernel.iam.api.IamTypes;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Aggregates RoleTemplates into roles (reference §3.3): a role with a {@code roleSelector} takes
+ * every template matching it plus {@code iam.kubesphere.io/scope=<role's scope>}; without one, the
+ * listed {@code templateNames}. Template rules the role does not have yet are appended and
+ * {@code templateNames} is rewritten to the matched set. A new or changed template re-aggregates
+ * the roles marked {@code iam.kubesphere.io/auto-aggregate: "true"}. Idempotent (no write when
+ * nothing changes), so several replicas may run it.
+ */
+public final class RoleAggregationController implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RoleAggregationController.class);
+    private static final List<ResourceDefinitionContext> ROLE_KINDS =
+            List.of(IamTypes.GLOBAL_ROLES, IamTypes.WORKSPACE_ROLES, IamTypes.CLUSTER_ROLES, IamTypes.ROLES);
+
+    private final KubernetesClient client;
+    private final List<SharedIndexInformer<GenericKubernetesResource>> roleInformers = new ArrayList<>();
+    private SharedIndexInformer<GenericKubernetesResource> templates;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "iam-role-aggregation");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public RoleAggregationController(KubernetesClient client) {
+        this.client = client;
+    }
+
+    public void start() {
+        // templates first, without handlers: role reconciles must see every template that exists
+        templates = client.genericKubernetesResources(IamTypes.ROLE_TEMPLATES).inform();
+        for (ResourceDefinitionContext ctx : ROLE_KINDS) {
+            roleInformers.add(client.genericKubernetesResources(ctx).inAnyNamespace().inform(new ResourceEventHandler<>() {
+                @Override
+                public void onAdd(GenericKubernetesResource r) {
+                    submit(() -> reconcile(ctx, r));
+                }
+
+                @Override
+                public void onUpdate(GenericKubernetesResource o, GenericKubernetesResource r) {
+                    submit(() -> reconcile(ctx, r));
+                }
+
+                @Override
+                public void onDelete(GenericKubernetesResource r, boolean unknown) {
+                }
+            }));
+        }
+        templates.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(GenericKubernetesResource t) {
+                submit(() -> reaggregateAutoRoles(t));
+            }
+
+            @Override
+            public void onUpdate(GenericKubernetesResource o, GenericKubernetesResource t) {
+                submit(() -> reaggregateAutoRoles(t));
+            }
+
+            @Override
+            public void onDelete(GenericKubernetesResource t, boolean unknown) {
+            }
+        });
+    }
+
+    public boolean synced() {
+        return templates != null && templates.hasSynced() && roleInformers.stream().allMatch(SharedIndexInformer::hasSynced);
+    }
+
+    private void submit(Runnable r) {
+        worker.submit(() -> {
+            try {
+                r.run();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 && e.getCode() != 404) {
+                    LOG.warn("event=aggregation-failed code={}", e.getCode());
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("event=aggregation-failed error={}", e.toString());
+            }
+        });
+    }
+
+    private void reaggregateAutoRoles(GenericKubernetesResource template) {
+        String scope = IamTypes.label(template, IamTypes.LABEL_SCOPE);
+        for (int i = 0; i < ROLE_KINDS.size(); i++) {
+            ResourceDefinitionContext ctx = ROLE_KINDS.get(i);
+            if (!scope.equals(RoleAggregation.SCOPE_OF_KIND.get(ctx.getKind()))) {
+                continue;
+            }
+            for (GenericKubernetesResource role : roleInformers.get(i).getStore().list()) {
+                if ("true".equals(IamTypes.annotation(role, IamTypes.ANN_AUTO_AGGREGATE))) {
+                    reconcile(ctx, role);
+                }
+            }
+        }
+    }
+
+    /** Computes and, when different, writes the aggregated role. */
+    void reconcile(ResourceDefinitionContext ctx, GenericKubernetesResource role) {
+        GenericKubernetesResource desired = RoleAggregation.aggregate(role, templates.getStore().list());
+        if (desired == null) {
+            return;
+        }
+        var op = client.genericKubernetesResources(ctx);
+        (ctx.isNamespaceScoped() ? op.inNamespace(role.getMetadata().getNamespace()) : op).resource(desired).update();
+        LOG.info("event=role-aggregated kind={} name={}", role.getKind(), role.getMetadata().getName());
+    }
+
+    @Override
+    public void close() {
+        roleInformers.forEach(SharedIndexInformer::close);
+        if (templates != null) {
+            templates.close();
+        }
+        worker.shutdownNow();
+    }
+}
