@@ -28,6 +28,8 @@ final class Browser implements AutoCloseable {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
                 "--disable-quic", "--user-data-dir=" + profile);
+        // Keep the page's console messages: a failed test prints them beside its screenshot.
+        options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
@@ -71,7 +73,10 @@ final class Browser implements AutoCloseable {
             try {
                 Path dir = Path.of(System.getProperty("console.screenshots", "target/failsafe-reports/screenshots"));
                 Path file = b.screenshot(dir, context.getRequiredTestClass().getSimpleName() + "-" + context.getRequiredTestMethod().getName());
-                System.out.println("[screenshot] " + context.getDisplayName() + " failed; the browser showed: " + file.toAbsolutePath());
+                System.out.println("[screenshot] " + context.getDisplayName() + " failed; the browser showed: " + file.toAbsolutePath()
+                        + " at " + b.driver.getCurrentUrl());
+                b.driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER)
+                        .forEach(entry -> System.out.println("[browser console] " + entry.getLevel() + " " + entry.getMessage()));
             } catch (Exception e) {
                 System.out.println("[screenshot] could not be taken: " + e);
             }

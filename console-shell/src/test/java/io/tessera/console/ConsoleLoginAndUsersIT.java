@@ -95,8 +95,9 @@ class ConsoleLoginAndUsersIT {
         // The APIs stay behind authentication: the root mount is only a fallback.
         HttpResponse<String> users = http.send(HttpRequest.newBuilder(URI.create(base + "/kapis/iam.kubesphere.io/v1beta1/users")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(users.statusCode()).isEqualTo(401);
+        // Paths other than the page and its assets are not public either.
         HttpResponse<String> other = http.send(HttpRequest.newBuilder(URI.create(base + "/somewhere/else")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(other.statusCode()).isEqualTo(404);
+        assertThat(other.statusCode()).isEqualTo(401);
     }
 
     @Test

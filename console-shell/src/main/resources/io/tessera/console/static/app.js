@@ -1,10 +1,10 @@
 import { h, clear } from './dom.js';
-import { session, api, get, can, logout, whenUnauthorized } from './api.js';
+import { session, can, logout, whenUnauthorized } from './api.js';
 import { t, lang, setLang } from './i18n.js';
 import { loginPage, passwordPage } from './pages/login.js';
 import { overviewPage, usersPage, rolesPage } from './pages/platform.js';
 import { workspacesPage, workspacePage, nodesPage, nodePage, namespacesPage, marketplacePage } from './pages/resources.js';
-import { extensions, watchExtensions, extensionPage } from './extensions.js';
+import { extensions, extensionPage } from './extensions.js';
 
 const root = document.getElementById('app');
 setLang(lang());
