@@ -74,7 +74,10 @@ class ConsoleLoginAndUsersIT {
 
     static void login(String user, String password) {
         browser.driver.get(base + "/#/login");
+        // Going to the same hash does not reload the page: empty what an earlier step typed.
+        find(By.id("username")).clear();
         find(By.id("username")).sendKeys(user);
+        find(By.id("password")).clear();
         find(By.id("password")).sendKeys(password);
         find(By.id("login-submit")).click();
     }
