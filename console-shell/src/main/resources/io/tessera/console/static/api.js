@@ -47,6 +47,9 @@ export const get = p => api('GET', p);
 export async function login(username, password, provider) {
   const form = new URLSearchParams({ grant_type: 'password', username, password, client_id: 'kubesphere', client_secret: 'kubesphere' });
   if (provider) form.set('provider', provider);
+  // Never send the previous token: after a password change it is revoked, and the kernel
+  // rejects a revoked bearer even on the public token endpoint.
+  session.clear();
   const t = await api('POST', '/oauth/token', form, 'application/x-www-form-urlencoded');
   session.set(t);
   return t;
