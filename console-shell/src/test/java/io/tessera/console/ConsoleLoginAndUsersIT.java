@@ -131,7 +131,6 @@ class ConsoleLoginAndUsersIT {
 
     @Test
     @Order(4)
-    @org.junit.jupiter.api.Disabled("known failure: the menu's SubjectAccessReview batch denies platform-admin 'list users', so the Users link never shows; to be fixed")
     void adminCreatesDisablesAndDeletesAUser() {
         find(By.linkText("Users")).click();
         browser.wait.until(presenceOfElementLocated(By.cssSelector("#users-table tr[data-user=admin]")));
@@ -153,7 +152,6 @@ class ConsoleLoginAndUsersIT {
 
     @Test
     @Order(5)
-    @org.junit.jupiter.api.Disabled("known failure: the menu's SubjectAccessReview batch denies platform-admin 'list users', so the Users link never shows; to be fixed")
     void aDuplicateUserShowsTheApiErrorInTheDialog() {
         find(By.id("create-user")).click();
         find(By.id("f-name")).sendKeys("admin");
@@ -167,7 +165,6 @@ class ConsoleLoginAndUsersIT {
 
     @Test
     @Order(6)
-    @org.junit.jupiter.api.Disabled("known failure: the menu's SubjectAccessReview batch denies platform-admin 'list users', so the Users link never shows; to be fixed")
     void languageSwitchesToChineseAndBack() {
         new Select(find(By.id("language"))).selectByValue("zh");
         browser.wait.until(textToBe(By.id("page-title"), "用户"));
@@ -191,7 +188,6 @@ class ConsoleLoginAndUsersIT {
 
     @Test
     @Order(8)
-    @org.junit.jupiter.api.Disabled("known failure: the menu's SubjectAccessReview batch denies platform-admin 'list users', so the Users link never shows; to be fixed")
     void aPlatformRegularUserSeesNoUserManagement() throws Exception {
         login("admin", NEW_ADMIN_PASSWORD);
         browser.wait.until(urlContains("#/overview"));
@@ -216,7 +212,6 @@ class ConsoleLoginAndUsersIT {
 
     @Test
     @Order(9)
-    @org.junit.jupiter.api.Disabled("known failure: the menu's SubjectAccessReview batch denies platform-admin 'list users', so the Users link never shows; to be fixed")
     void layoutReflowsOnATablet() throws Exception {
         browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(800, 1000));
         try {
