@@ -19,10 +19,18 @@ public record KernelConfig(
         Path kubeconfig,
         EmbeddedCluster embeddedCluster,
         Iam iam,
-        boolean debug) {
+        boolean debug,
+        /* KubeSphere's multicluster.hostClusterName: this cluster's name in /clusters/{name}/… */
+        String hostClusterName) {
+
+    /** The cluster name KubeSphere gives the host cluster by default (and always accepts). */
+    public static final String DEFAULT_HOST_CLUSTER_NAME = "host";
 
     public KernelConfig {
         Objects.requireNonNull(server, "server");
+        if (hostClusterName == null || hostClusterName.isBlank()) {
+            hostClusterName = DEFAULT_HOST_CLUSTER_NAME;
+        }
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(embeddedCluster, "embeddedCluster");
         Objects.requireNonNull(iam, "iam");
@@ -72,12 +80,18 @@ public record KernelConfig(
     public record OAuthClient(String id, String secret) {
     }
 
+    /** The original six-component form; the host cluster is called {@value #DEFAULT_HOST_CLUSTER_NAME}. */
+    public KernelConfig(Server server, Path dataDir, Path kubeconfig, EmbeddedCluster embeddedCluster, Iam iam,
+            boolean debug) {
+        this(server, dataDir, kubeconfig, embeddedCluster, iam, debug, DEFAULT_HOST_CLUSTER_NAME);
+    }
+
     public static KernelConfig defaults(Path dataDir) {
         return new KernelConfig(Server.defaults(), dataDir, null, EmbeddedCluster.defaults(), Iam.defaults(), false);
     }
 
     public KernelConfig withServer(Server value) {
-        return new KernelConfig(value, dataDir, kubeconfig, embeddedCluster, iam, debug);
+        return new KernelConfig(value, dataDir, kubeconfig, embeddedCluster, iam, debug, hostClusterName);
     }
 
     public KernelConfig withPort(int port) {
@@ -85,14 +99,22 @@ public record KernelConfig(
     }
 
     public KernelConfig withKubeconfig(Path value) {
-        return new KernelConfig(server, dataDir, value, embeddedCluster, iam, debug);
+        return new KernelConfig(server, dataDir, value, embeddedCluster, iam, debug, hostClusterName);
     }
 
     public KernelConfig withIam(Iam value) {
-        return new KernelConfig(server, dataDir, kubeconfig, embeddedCluster, value, debug);
+        return new KernelConfig(server, dataDir, kubeconfig, embeddedCluster, value, debug, hostClusterName);
+    }
+
+    public KernelConfig withEmbeddedCluster(EmbeddedCluster value) {
+        return new KernelConfig(server, dataDir, kubeconfig, value, iam, debug, hostClusterName);
+    }
+
+    public KernelConfig withHostClusterName(String value) {
+        return new KernelConfig(server, dataDir, kubeconfig, embeddedCluster, iam, debug, value);
     }
 
     public KernelConfig withDebug(boolean value) {
-        return new KernelConfig(server, dataDir, kubeconfig, embeddedCluster, iam, value);
+        return new KernelConfig(server, dataDir, kubeconfig, embeddedCluster, iam, value, hostClusterName);
     }
 }

@@ -12,6 +12,9 @@ public final class RequestAttributes {
     /** The parsed {@link io.tessera.kernel.routing.RequestInfo}. */
     public static final String REQUEST_INFO = "tessera.requestInfo";
 
+    /** A unique id for the request, also sent back in the {@code X-Request-Id} response header. */
+    public static final String REQUEST_ID = "tessera.requestId";
+
     private RequestAttributes() {
     }
 }

@@ -1,0 +1,195 @@
+package io.tessera.kernel;
+
+import io.tessera.devcluster.DevCluster;
+import io.tessera.kernel.audit.AuditBus;
+import io.tessera.kernel.config.KernelConfig;
+import io.tessera.kernel.health.BuildInfo;
+import io.tessera.kernel.health.HealthEndpoints;
+import io.tessera.kernel.health.Readiness;
+import io.tessera.kernel.health.VersionEndpoint;
+import io.tessera.kernel.http.Gateway;
+import io.tessera.kernel.http.Security;
+import io.tessera.kernel.kube.CrdInstaller;
+import io.tessera.kernel.kube.KubeConnection;
+import io.tessera.kernel.kube.KubeConnectionException;
+import io.tessera.kernel.metrics.HttpMetrics;
+import io.tessera.kernel.modules.DefaultKernelContext;
+import io.tessera.kernel.modules.ModuleHost;
+import io.tessera.kernel.routing.RouteTable;
+import io.tessera.kernel.spi.KernelModule;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running kernel: HTTP gateway, Kubernetes connection, OSGi host and kernel modules.
+ *
+ * <p>Boot order: HTTP listener (so a taken port fails first and the probes answer during boot)
+ * → Kubernetes connection (the embedded cluster if nothing else is configured) → OSGi framework
+ * → modules (their CRDs applied first) → ready. {@link #close()} undoes it in reverse after
+ * readiness has gone false and in-flight requests have drained.
+ */
+public final class Kernel implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Kernel.class);
+
+    private final KernelConfig config;
+    private final BuildInfo build = BuildInfo.load();
+    private final Security security = new Security();
+    private final RouteTable routes = new RouteTable();
+    private final Readiness readiness = new Readiness();
+    private final AuditBus audit = new AuditBus();
+    private final HttpMetrics metrics = new HttpMetrics();
+    private final ModuleHost modules = new ModuleHost();
+    private volatile KubeConnection kube;
+    private Gateway gateway;
+    private volatile boolean started;
+    private volatile boolean stopping;
+    private boolean closed;
+
+    private Kernel(KernelConfig config) {
+        this.config = config;
+    }
+
+    public static Kernel start(KernelConfig config) throws KernelStartException {
+        return start(config, List.of());
+    }
+
+    /**
+     * Boots the kernel and returns once it is ready to serve.
+     *
+     * @param extraModules modules to run besides those found by {@link java.util.ServiceLoader}
+     */
+    public static Kernel start(KernelConfig config, List<KernelModule> extraModules) throws KernelStartException {
+        Kernel kernel = new Kernel(config);
+        try {
+            kernel.boot(extraModules);
+            return kernel;
+        } catch (KernelStartException e) {
+            LOG.error("event=kernel.start.failed error=\"{}\"", e.getMessage());
+            kernel.close();
+            throw e;
+        } catch (Exception | LinkageError e) {
+            LOG.error("event=kernel.start.failed error=\"{}\"", e.toString());
+            kernel.close();
+            throw new KernelStartException("the kernel failed to start: " + e, e);
+        }
+    }
+
+    private void boot(List<KernelModule> extraModules) throws Exception {
+        long begin = System.nanoTime();
+        List<KernelModule> ordered;
+        try {
+            ordered = ModuleHost.discover(extraModules);
+        } catch (IllegalArgumentException e) {
+            throw new KernelStartException(e.getMessage(), e);
+        }
+        try {
+            Files.createDirectories(config.dataDir());
+        } catch (IOException e) {
+            throw new KernelStartException("cannot create the data directory " + config.dataDir() + ": " + e.getMessage(), e);
+        }
+
+        readiness.add("kubernetes", () -> kube != null && kube.reachable());
+        readiness.add("kernel", () -> started && !stopping);
+
+        VersionEndpoint version = new VersionEndpoint(build, () -> kube == null ? null : kube.kubernetesVersion());
+        gateway = new Gateway(security, routes, new HealthEndpoints(readiness), version, metrics, audit,
+                config.hostClusterName());
+        KernelConfig.Server server = config.server();
+        gateway.addHttpConnector(server.address(), server.port());
+        if (server.https() != null && server.https().enabled()) {
+            if (!Files.isReadable(server.https().keystore())) {
+                throw new KernelStartException("cannot read the HTTPS keystore " + server.https().keystore());
+            }
+            gateway.addHttpsConnector(server.address(), server.https());
+        }
+        try {
+            gateway.start(server.shutdownGrace());
+        } catch (Gateway.PortInUseException e) {
+            throw new KernelStartException(e.getMessage(), e);
+        }
+
+        try {
+            kube = KubeConnection.open(config);
+        } catch (KubeConnectionException e) {
+            throw new KernelStartException(e.getMessage(), e);
+        }
+
+        DefaultKernelContext context = new DefaultKernelContext(config, kube.client(), security, routes, readiness);
+        try {
+            modules.start(ordered, context, new CrdInstaller(kube.client()));
+        } catch (ModuleHost.ModuleStartException e) {
+            throw new KernelStartException(e.getMessage(), e);
+        }
+        started = true;
+        LOG.info("event=kernel.started url={} kubernetes=\"{}\" modules={} ms={}", gateway.baseUri(), kube.source(),
+                ordered.stream().map(KernelModule::name).toList(), (System.nanoTime() - begin) / 1_000_000);
+    }
+
+    /** The HTTP listener's base URI, with the real port when port 0 was asked for. */
+    public URI baseUri() {
+        return gateway == null ? null : gateway.baseUri();
+    }
+
+    /** The HTTPS listener's base URI, or null when HTTPS is off. */
+    public URI httpsUri() {
+        return gateway == null ? null : gateway.httpsUri();
+    }
+
+    /** The embedded development cluster, or null when the kernel uses another cluster. */
+    public DevCluster embeddedCluster() {
+        KubeConnection k = kube;
+        return k == null ? null : k.embedded();
+    }
+
+    /** The in-kernel audit event bus. */
+    public AuditBus auditBus() {
+        return audit;
+    }
+
+    /** The /kapis and kernel path routing table. */
+    public RouteTable routes() {
+        return routes;
+    }
+
+    public KernelConfig config() {
+        return config;
+    }
+
+    /** True while {@code /readyz} would answer 200. */
+    public boolean ready() {
+        return readiness.ready();
+    }
+
+    /**
+     * Graceful stop: readiness goes false first, the listener stops accepting and in-flight
+     * requests finish (up to {@code server.shutdownGrace}), then modules, the OSGi framework,
+     * the Kubernetes connection and the embedded cluster stop.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        stopping = true;
+        long begin = System.nanoTime();
+        if (gateway != null) {
+            gateway.stop();
+        }
+        modules.stop();
+        routes.clear();
+        if (kube != null) {
+            try {
+                kube.close();
+            } catch (RuntimeException e) {
+                LOG.warn("event=kube.close.failed error={}", e.toString());
+            }
+        }
+        LOG.info("event=kernel.stopped ms={}", (System.nanoTime() - begin) / 1_000_000);
+    }
+}

@@ -1,0 +1,186 @@
+package io.tessera.kernel.http;
+
+import io.tessera.kernel.audit.AuditBus;
+import io.tessera.kernel.config.KernelConfig;
+import io.tessera.kernel.health.HealthEndpoints;
+import io.tessera.kernel.health.VersionEndpoint;
+import io.tessera.kernel.metrics.HttpMetrics;
+import io.tessera.kernel.routing.RouteTable;
+import io.tessera.kernel.routing.RoutingServlet;
+import java.net.BindException;
+import java.net.URI;
+import java.time.Duration;
+import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee11.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.LocalConnector;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Jetty server and the request chain, outermost first: graceful shutdown → metrics →
+ * request info → authentication → cluster dispatch → authorization → audit → router.
+ */
+public final class Gateway {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    private final Server server;
+    private final GracefulHandler graceful;
+    private ServerConnector http;
+    private ServerConnector https;
+
+    public Gateway(Security security, RouteTable routes, HealthEndpoints health, VersionEndpoint version,
+            HttpMetrics metrics, AuditBus audit, String hostClusterName) {
+        QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+        threads.setName("tessera-http");
+        server = new Server(threads);
+        server.setErrorHandler(new StatusErrorHandler());
+
+        ServletContextHandler applications = new ServletContextHandler("/", ServletContextHandler.NO_SESSIONS);
+        applications.setErrorHandler(new StatusErrorHandler());
+        ServletHolder holder = new ServletHolder("routes", new RoutingServlet(routes));
+        // started with the server, so the route table has its servlet context before any mount
+        holder.setInitOrder(0);
+        applications.addServlet(holder, "/*");
+
+        Router router = new Router(applications, routes, health, version, metrics);
+        AuditStage auditStage = new AuditStage(audit, router);
+        AuthorizationStage authz = new AuthorizationStage(security, auditStage);
+        ClusterDispatchStage clusters = new ClusterDispatchStage(hostClusterName, authz);
+        AuthenticationStage authn = new AuthenticationStage(security, clusters);
+        RequestInfoStage info = new RequestInfoStage(authn);
+        graceful = new GracefulHandler(metrics.stage(info, Attributes::route));
+        server.setHandler(graceful);
+    }
+
+    public void addHttpConnector(String address, int port) {
+        http = new ServerConnector(server, new HttpConnectionFactory(httpConfiguration()));
+        http.setHost(address);
+        http.setPort(port);
+        server.addConnector(http);
+    }
+
+    public void addHttpsConnector(String address, KernelConfig.Https config) {
+        SslContextFactory.Server tls = new SslContextFactory.Server();
+        tls.setKeyStorePath(config.keystore().toString());
+        tls.setKeyStoreType("PKCS12");
+        if (config.keystorePassword() != null) {
+            tls.setKeyStorePassword(config.keystorePassword());
+        }
+        HttpConfiguration secure = httpConfiguration();
+        SecureRequestCustomizer customizer = new SecureRequestCustomizer();
+        // clients reach a development kernel by IP or localhost, which rarely match the certificate
+        customizer.setSniHostCheck(false);
+        secure.addCustomizer(customizer);
+        https = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(secure));
+        https.setHost(address);
+        https.setPort(config.port());
+        server.addConnector(https);
+    }
+
+    /** An in-memory connector for tests of the chain that need no socket. */
+    public LocalConnector addLocalConnector() {
+        LocalConnector local = new LocalConnector(server);
+        server.addConnector(local);
+        return local;
+    }
+
+    private static HttpConfiguration httpConfiguration() {
+        HttpConfiguration config = new HttpConfiguration();
+        config.setSendServerVersion(false);
+        config.setSendXPoweredBy(false);
+        return config;
+    }
+
+    /**
+     * @throws PortInUseException when a listener's port is taken
+     */
+    public void start(Duration shutdownGrace) throws Exception {
+        server.setStopTimeout(shutdownGrace.toMillis());
+        try {
+            server.start();
+        } catch (Exception e) {
+            ServerConnector failed = findUnbound();
+            stopQuietly();
+            if (findBind(e) instanceof BindException && failed != null) {
+                throw new PortInUseException(failed.getHost(), failed.getPort());
+            }
+            throw e;
+        }
+        LOG.info("event=http.started url={}{}", baseUri(), https == null ? "" : " https=" + httpsUri());
+    }
+
+    private ServerConnector findUnbound() {
+        for (ServerConnector c : new ServerConnector[] {http, https}) {
+            if (c != null && c.getLocalPort() <= 0) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private static Throwable findBind(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException) {
+                return t;
+            }
+        }
+        return e;
+    }
+
+    public URI baseUri() {
+        return http == null ? null : URI.create("http://" + hostForUri(http.getHost()) + ":" + http.getLocalPort());
+    }
+
+    public URI httpsUri() {
+        return https == null ? null : URI.create("https://" + hostForUri(https.getHost()) + ":" + https.getLocalPort());
+    }
+
+    private static String hostForUri(String host) {
+        if (host == null || host.isEmpty() || host.equals("0.0.0.0")) {
+            return "127.0.0.1";
+        }
+        return host.contains(":") ? "[" + host + "]" : host;
+    }
+
+    /** Requests being served now (to observe draining). */
+    public long inFlight() {
+        return graceful.getCurrentRequestCount();
+    }
+
+    /**
+     * Stops accepting, lets in-flight requests finish (up to the grace set at start; new ones get
+     * 503 meanwhile), then stops.
+     */
+    public void stop() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("event=http.stop.failed error={}", e.toString());
+        }
+    }
+
+    private void stopQuietly() {
+        try {
+            server.stop();
+        } catch (Exception ignored) {
+            // already failing to start; the start error is what matters
+        }
+    }
+
+    /** A listener could not bind because its port is taken. */
+    public static final class PortInUseException extends Exception {
+        public PortInUseException(String host, int port) {
+            super("port " + port + " on " + host + " is already in use");
+        }
+    }
+}

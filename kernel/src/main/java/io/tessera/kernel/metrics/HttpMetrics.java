@@ -1,0 +1,76 @@
+package io.tessera.kernel.metrics;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.function.Function;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Request metrics (count by route group and status code, latency by route group) and JVM metrics,
+ * in a registry of this kernel's own (several kernels can share a JVM in tests).
+ */
+public final class HttpMetrics {
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Counter requests;
+    private final Histogram latency;
+    private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+
+    public HttpMetrics() {
+        requests = Counter.builder()
+                .name("tessera_http_requests_total")
+                .help("HTTP requests by route group and status code")
+                .labelNames("route", "code")
+                .register(registry);
+        latency = Histogram.builder()
+                .name("tessera_http_request_duration_seconds")
+                .help("HTTP request latency by route group")
+                .labelNames("route")
+                .register(registry);
+        JvmMetrics.builder().register(registry);
+    }
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    /**
+     * The outermost stage: observes every request when it completes.
+     *
+     * @param routeOf the bounded route label of a completed request
+     */
+    public Handler.Wrapper stage(Handler next, Function<Request, String> routeOf) {
+        return new Handler.Wrapper(next) {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                long start = System.nanoTime();
+                Request.addCompletionListener(request, failure -> {
+                    String route = routeOf.apply(request);
+                    int code = failure == null ? response.getStatus() : 500;
+                    requests.labelValues(route, Integer.toString(code)).inc();
+                    latency.labelValues(route).observe((System.nanoTime() - start) / 1e9);
+                });
+                return super.handle(request, response, callback);
+            }
+        };
+    }
+
+    /** Answers {@code GET /metrics} in the Prometheus text format. */
+    public void write(Response response, Callback callback) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        writer.write(out, registry.scrape());
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, writer.getContentType());
+        response.write(true, ByteBuffer.wrap(out.toByteArray()), callback);
+    }
+}

@@ -1,0 +1,99 @@
+package io.tessera.kernel.routing;
+
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.type.TypeFactory;
+import com.fasterxml.jackson.databind.util.LRUMap;
+import io.tessera.kernel.http.Status;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Application;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ContextResolver;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Builds the Jersey configuration every mounted application runs with. */
+public final class JaxRsApps {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JaxRsApps.class);
+
+    private JaxRsApps() {
+    }
+
+    /** A configuration for an extension's {@link Application}. */
+    public static ResourceConfig forApplication(String name, Application application) {
+        return harden(name, ResourceConfig.forApplication(application));
+    }
+
+    /** A configuration for kernel resources (instances or classes). */
+    public static ResourceConfig forResources(String name, Iterable<Object> resources) {
+        ResourceConfig config = new ResourceConfig();
+        for (Object resource : resources) {
+            if (resource instanceof Class<?> type) {
+                config.register(type);
+            } else {
+                config.register(resource);
+            }
+        }
+        return harden(name, config);
+    }
+
+    private static ResourceConfig harden(String name, ResourceConfig config) {
+        config.setApplicationName(name);
+        // WADL pulls JAXB and logs a warning on every application build.
+        config.property(ServerProperties.WADL_FEATURE_DISABLE, true);
+        // Errors become responses here, never the servlet container's HTML error page.
+        config.property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
+        config.register(new PrivateObjectMapper());
+        config.register(new StatusExceptionMapper(name));
+        return config;
+    }
+
+    /**
+     * Each application gets an ObjectMapper with its own type cache: Jackson's shared
+     * TypeFactory cache would otherwise keep an uninstalled bundle's classes (and so its
+     * classloader) alive.
+     */
+    public static final class PrivateObjectMapper implements ContextResolver<ObjectMapper> {
+        private final ObjectMapper mapper = new ObjectMapper()
+                .setTypeFactory(TypeFactory.defaultInstance().withCache(new LRUMap<Object, JavaType>(16, 200)));
+
+        @Override
+        public ObjectMapper getContext(Class<?> type) {
+            return mapper;
+        }
+    }
+
+    /** Turns every error into a Kubernetes Status body, without a stack trace. */
+    public static final class StatusExceptionMapper implements ExceptionMapper<Throwable> {
+        private final String app;
+
+        StatusExceptionMapper(String app) {
+            this.app = app;
+        }
+
+        @Override
+        public Response toResponse(Throwable error) {
+            if (error instanceof WebApplicationException web) {
+                Response original = web.getResponse();
+                if (original.hasEntity()) {
+                    return original;
+                }
+                int code = original.getStatus();
+                String message = code >= 500 ? "internal error" : web.getMessage();
+                return status(new Status(code, Status.reasonFor(code), message));
+            }
+            LOG.warn("event=app.error app={} error={}", app, error.toString());
+            return status(Status.internalError("internal error in " + app + "; see the kernel log"));
+        }
+
+        private static Response status(Status status) {
+            return Response.status(status.code()).type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(status.toJson()).build();
+        }
+    }
+}

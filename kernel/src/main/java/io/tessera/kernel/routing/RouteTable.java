@@ -1,0 +1,140 @@
+package io.tessera.kernel.routing;
+
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The mounted JAX-RS applications: {@code /kapis/{group}/{version}} entries and kernel root
+ * prefixes (such as {@code /oauth}). Lookups are lock-free; mounts and unmounts are serialised.
+ */
+public final class RouteTable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RouteTable.class);
+    private static final String KAPIS = "/kapis/";
+
+    private final Map<String, AppSlot> slots = new ConcurrentHashMap<>();
+    private volatile ServletContext context;
+
+    /** The servlet context the applications run in; set once the HTTP server has started it. */
+    public void attach(ServletContext context) {
+        this.context = context;
+    }
+
+    public static String kapisPrefix(String group, String version) {
+        requireSegment("group", group);
+        requireSegment("version", version);
+        return KAPIS + group + "/" + version;
+    }
+
+    /**
+     * Mounts {@code config} at {@code prefix}, replacing whatever is mounted there atomically: the
+     * new application is fully built before requests reach it, and the old one is destroyed when
+     * its in-flight requests have finished.
+     *
+     * @param owner who mounted it (compared by {@link #unmount})
+     */
+    public void mount(String prefix, Object owner, ResourceConfig config) throws ServletException {
+        validatePrefix(prefix);
+        ServletContext ctx = context;
+        if (ctx == null) {
+            throw new IllegalStateException("the HTTP server has not started");
+        }
+        long start = System.nanoTime();
+        AppSlot.Generation next = AppSlot.build(prefix, owner, config, ctx);
+        synchronized (this) {
+            slots.computeIfAbsent(prefix, AppSlot::new).install(next);
+        }
+        LOG.info("event=app.mounted prefix={} owner={} ms={}", prefix, owner, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /**
+     * Unmounts {@code prefix} if {@code owner} mounted what is there now.
+     *
+     * @return true if something was unmounted
+     */
+    public synchronized boolean unmount(String prefix, Object owner) {
+        AppSlot slot = slots.get(prefix);
+        if (slot == null || !Objects.equals(slot.owner(), owner)) {
+            return false;
+        }
+        slots.remove(prefix);
+        slot.retire();
+        LOG.info("event=app.unmounted prefix={} owner={}", prefix, owner);
+        return true;
+    }
+
+    /** Who mounted {@code prefix}, or null. */
+    public Object owner(String prefix) {
+        AppSlot slot = slots.get(prefix);
+        return slot == null ? null : slot.owner();
+    }
+
+    /** Unmounts everything (at shutdown). */
+    public synchronized void clear() {
+        for (AppSlot slot : slots.values()) {
+            slot.retire();
+        }
+        slots.clear();
+    }
+
+    public List<String> prefixes() {
+        return List.copyOf(new TreeSet<>(slots.keySet()));
+    }
+
+    /** The slot serving {@code path}, or null. */
+    AppSlot lookup(String path) {
+        if (path.startsWith(KAPIS)) {
+            List<String> parts = RequestInfoResolver.splitPath(path);
+            return parts.size() < 3 ? null : slots.get(KAPIS + parts.get(1) + "/" + parts.get(2));
+        }
+        AppSlot best = null;
+        for (AppSlot slot : slots.values()) {
+            String prefix = slot.prefix();
+            if (!prefix.startsWith(KAPIS) && underPrefix(path, prefix)
+                    && (best == null || prefix.length() > best.prefix().length())) {
+                best = slot;
+            }
+        }
+        return best;
+    }
+
+    /** The prefix of the application mounted for {@code path}, or null. */
+    public String mountFor(String path) {
+        AppSlot slot = lookup(path);
+        return slot == null ? null : slot.prefix();
+    }
+
+    private static boolean underPrefix(String path, String prefix) {
+        return path.equals(prefix) || path.startsWith(prefix + "/");
+    }
+
+    /** The decoded path inside the context, as the servlet that received the request sees it. */
+    static String decodedPath(HttpServletRequest request) {
+        String pathInfo = request.getPathInfo();
+        return request.getServletPath() + (pathInfo == null ? "" : pathInfo);
+    }
+
+    private static void validatePrefix(String prefix) {
+        if (prefix == null || !prefix.startsWith("/") || prefix.endsWith("/") || prefix.length() < 2) {
+            throw new IllegalArgumentException("a mount prefix starts with '/' and does not end with it: " + prefix);
+        }
+        if (prefix.startsWith(KAPIS) && RequestInfoResolver.splitPath(prefix).size() != 3) {
+            throw new IllegalArgumentException("a /kapis mount is exactly /kapis/{group}/{version}: " + prefix);
+        }
+    }
+
+    private static void requireSegment(String what, String value) {
+        if (value == null || value.isEmpty() || value.contains("/")) {
+            throw new IllegalArgumentException("invalid " + what + ": " + value);
+        }
+    }
+}
