@@ -37,6 +37,7 @@ public final class DevClusterCommand implements Callable<Integer>, TesseraComman
 
     @Override
     public Integer call() throws Exception {
+        Tessera.serverLogsToStdout();
         PrintWriter out = spec.commandLine().getOut();
         StopSignal stop = StopSignal.install(spec.commandLine().getErr());
         try (DevCluster cluster = DevCluster.start(dataDir.toAbsolutePath(), address, port)) {

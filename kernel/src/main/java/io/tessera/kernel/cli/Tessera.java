@@ -1,5 +1,6 @@
 package io.tessera.kernel.cli;
 
+import io.tessera.kernel.health.BuildInfo;
 import java.io.PrintWriter;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
@@ -27,7 +28,44 @@ public final class Tessera implements Callable<Integer> {
     CommandSpec spec;
 
     public static void main(String[] args) {
+        quietLibraryLogs();
         System.exit(execute(args));
+    }
+
+    /**
+     * Servers ({@code up}, {@code dev-cluster}) log to stdout, so that stderr carries only the one
+     * line that says why a start failed. Must run before the first logger exists.
+     */
+    static void serverLogsToStdout() {
+        if (System.getProperty("org.slf4j.simpleLogger.logFile") == null) {
+            System.setProperty("org.slf4j.simpleLogger.logFile", "System.out");
+        }
+    }
+
+    /** This build's version, e.g. {@code 0.1.0-SNAPSHOT}. */
+    static String version() {
+        return BuildInfo.load().version();
+    }
+
+    /**
+     * Libraries log every connection at INFO, which buries the lines an operator needs. Applied only
+     * when nothing else configures logging (no {@code simplelogger.properties} on the class path, no
+     * system property set by the user), and before the first logger exists.
+     */
+    static void quietLibraryLogs() {
+        if (Tessera.class.getClassLoader().getResource("simplelogger.properties") == null) {
+            for (String noisy : new String[] {"io.fabric8", "org.eclipse.jetty", "io.vertx", "io.netty", "okhttp3",
+                    "org.glassfish.jersey"}) {
+                String property = "org.slf4j.simpleLogger.log." + noisy;
+                if (System.getProperty(property) == null) {
+                    System.setProperty(property, "warn");
+                }
+            }
+        }
+        if (System.getProperty("java.util.logging.config.file") == null) {
+            // JUL carries Jersey's and the fabric8 mock server's messages; warnings still show
+            java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+        }
     }
 
     /** Runs one command line and returns its exit code (tests call this in-process). */
@@ -86,7 +124,7 @@ public final class Tessera implements Callable<Integer> {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"tessera " + BuildInfo.version()};
+            return new String[] {"tessera " + version()};
         }
     }
 }

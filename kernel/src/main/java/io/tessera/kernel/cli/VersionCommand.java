@@ -1,5 +1,7 @@
 package io.tessera.kernel.cli;
 
+import io.tessera.kernel.health.BuildInfo;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,8 +16,16 @@ public final class VersionCommand implements Callable<Integer>, TesseraCommand {
 
     @Override
     public Integer call() {
-        spec.commandLine().getOut().printf("tessera %s%njava %s (%s)%n", BuildInfo.version(),
-                System.getProperty("java.version"), System.getProperty("java.vendor"));
+        BuildInfo build = BuildInfo.load();
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("tessera %s%n", build.version());
+        if (!build.gitCommit().isEmpty()) {
+            out.printf("commit  %s%s%n", build.gitCommit(), build.gitTreeState().isEmpty() ? "" : " (" + build.gitTreeState() + ")");
+        }
+        if (!build.buildDate().isEmpty()) {
+            out.printf("built   %s%n", build.buildDate());
+        }
+        out.printf("java    %s (%s)%n", System.getProperty("java.version"), System.getProperty("java.vendor"));
         spec.commandLine().getOut().flush();
         return 0;
     }

@@ -52,12 +52,15 @@ public enum ConfigKey {
             "Failed logins within `iam.loginFailureWindow` after which a user is blocked for a while."),
     IAM_LOGIN_FAILURE_WINDOW("iam.loginFailureWindow", Type.POSITIVE_DURATION, c -> c.iam().loginFailureWindow(),
             "The window in which failed logins are counted."),
+    MULTICLUSTER_HOST_CLUSTER_NAME("multicluster.hostClusterName", Type.CLUSTER_NAME, KernelConfig::hostClusterName,
+            "This cluster's name in `/clusters/{name}/…` paths (as KubeSphere's `multicluster.hostClusterName`); "
+                    + "`host` is always accepted too."),
     DEBUG("debug", Type.BOOLEAN, KernelConfig::debug,
             "Verbose logs for Tessera's own packages, and stack traces with errors.");
 
     /** What a key's values may be; each type has one parser in {@link ConfigLoader}. */
     public enum Type {
-        HOST, PORT, DURATION, POSITIVE_DURATION, PATH, OPTIONAL_PATH, SECRET, OPTIONAL_SECRET, USER_NAME,
+        HOST, PORT, DURATION, POSITIVE_DURATION, PATH, OPTIONAL_PATH, SECRET, OPTIONAL_SECRET, USER_NAME, CLUSTER_NAME,
         POSITIVE_INT, BOOLEAN, OAUTH_CLIENTS;
 
         /** True when the key may be absent (no value, no default). */

@@ -48,7 +48,7 @@ public final class ConfigLoader {
     /** The variable kubectl reads; honoured as the lowest-precedence source of {@code kubeconfig}. */
     private static final String KUBECONFIG_ENV = "KUBECONFIG";
 
-    private static final Pattern USER_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern GO_DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
 
     private final Path defaultDataDir;
@@ -307,8 +307,15 @@ public final class ConfigLoader {
                 yield text;
             }
             case USER_NAME -> {
-                if (text.length() > 63 || !USER_NAME.matcher(text).matches()) {
+                if (text.length() > 63 || !DNS_LABEL.matcher(text).matches()) {
                     throw new IllegalArgumentException("'" + text + "' is not a valid user name (lower-case letters, "
+                            + "digits and '-', starting and ending with a letter or digit, at most 63 characters)");
+                }
+                yield text;
+            }
+            case CLUSTER_NAME -> {
+                if (text.length() > 63 || !DNS_LABEL.matcher(text).matches()) {
+                    throw new IllegalArgumentException("'" + text + "' is not a valid cluster name (lower-case letters, "
                             + "digits and '-', starting and ending with a letter or digit, at most 63 characters)");
                 }
                 yield text;
@@ -593,7 +600,8 @@ public final class ConfigLoader {
                 (Path) v.get(ConfigKey.DATA_DIR).value(),
                 (Path) v.get(ConfigKey.KUBECONFIG).value(),
                 embedded, iam,
-                (Boolean) v.get(ConfigKey.DEBUG).value());
+                (Boolean) v.get(ConfigKey.DEBUG).value(),
+                (String) v.get(ConfigKey.MULTICLUSTER_HOST_CLUSTER_NAME).value());
     }
 
     // ---- the key tree -------------------------------------------------------------------------
