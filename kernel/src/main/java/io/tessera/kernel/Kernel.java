@@ -1,6 +1,7 @@
 package io.tessera.kernel;
 
 import io.tessera.devcluster.DevCluster;
+import io.tessera.extension.api.KernelInfo;
 import io.tessera.kernel.audit.AuditBus;
 import io.tessera.kernel.config.KernelConfig;
 import io.tessera.kernel.health.BuildInfo;
@@ -15,11 +16,14 @@ import io.tessera.kernel.kube.KubeConnectionException;
 import io.tessera.kernel.metrics.HttpMetrics;
 import io.tessera.kernel.modules.DefaultKernelContext;
 import io.tessera.kernel.modules.ModuleHost;
+import io.tessera.kernel.osgi.FelixHost;
+import io.tessera.kernel.osgi.KapisWhiteboard;
 import io.tessera.kernel.routing.RouteTable;
 import io.tessera.kernel.spi.KernelModule;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.util.Hashtable;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +50,8 @@ public final class Kernel implements AutoCloseable {
     private final ModuleHost modules = new ModuleHost();
     private volatile KubeConnection kube;
     private Gateway gateway;
+    private FelixHost osgi;
+    private KapisWhiteboard whiteboard;
     private volatile boolean started;
     private volatile boolean stopping;
     private boolean closed;
@@ -119,6 +125,16 @@ public final class Kernel implements AutoCloseable {
             throw new KernelStartException(e.getMessage(), e);
         }
 
+        try {
+            osgi = FelixHost.start(config.dataDir().resolve("felix"));
+        } catch (org.osgi.framework.BundleException | IOException e) {
+            throw new KernelStartException("cannot start the OSGi framework in " + config.dataDir().resolve("felix")
+                    + ": " + e.getMessage(), e);
+        }
+        osgi.context().registerService(KernelInfo.class, new Info(build.version(), config.hostClusterName()), new Hashtable<>());
+        whiteboard = new KapisWhiteboard(osgi.context(), routes);
+        whiteboard.open();
+
         DefaultKernelContext context = new DefaultKernelContext(config, kube.client(), security, routes, readiness);
         try {
             modules.start(ordered, context, new CrdInstaller(kube.client()));
@@ -156,6 +172,11 @@ public final class Kernel implements AutoCloseable {
         return routes;
     }
 
+    /** The OSGi framework that runs extension bundles. */
+    public FelixHost osgi() {
+        return osgi;
+    }
+
     public KernelConfig config() {
         return config;
     }
@@ -182,6 +203,12 @@ public final class Kernel implements AutoCloseable {
             gateway.stop();
         }
         modules.stop();
+        if (whiteboard != null) {
+            whiteboard.close();
+        }
+        if (osgi != null) {
+            osgi.close();
+        }
         routes.clear();
         if (kube != null) {
             try {
@@ -191,5 +218,8 @@ public final class Kernel implements AutoCloseable {
             }
         }
         LOG.info("event=kernel.stopped ms={}", (System.nanoTime() - begin) / 1_000_000);
+    }
+
+    private record Info(String version, String hostClusterName) implements KernelInfo {
     }
 }
