@@ -1,24 +1,20 @@
 package io.tessera.kernel.cli;
 
-import io.tessera.devcluster.DevCluster;
-import java.io.PrintWriter;
+import io.tessera.devcluster.DevClusterMain;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code tessera dev-cluster}: only the embedded development cluster, so that several kernels
- * ({@code tessera up --kubeconfig D/kubeconfig}) can share one, as replicas on a real cluster do.
+ * ({@code tessera up --kubeconfig D/cluster-kubeconfig}) can share one, as replicas on a real
+ * cluster do. The options are declared here for help and validation; serving, printing and
+ * stopping belong to {@link DevClusterMain}.
  */
 @Command(name = "dev-cluster", mixinStandardHelpOptions = true,
         description = "Serve only the embedded development cluster (a Kubernetes API) until Ctrl-C or SIGTERM.")
 public final class DevClusterCommand implements Callable<Integer>, TesseraCommand {
-
-    @Spec
-    CommandSpec spec;
 
     @Option(names = "--data-dir", required = true, paramLabel = "DIR",
             description = "Where the cluster keeps its state and writes its admin kubeconfig.")
@@ -32,26 +28,12 @@ public final class DevClusterCommand implements Callable<Integer>, TesseraComman
             description = "Address of the API server (default: ${DEFAULT-VALUE}).")
     String address;
 
-    @Option(names = "--debug", description = "Show stack traces with errors.")
-    boolean debug;
-
     @Override
-    public Integer call() throws Exception {
+    public Integer call() {
         Tessera.serverLogsToStdout();
-        PrintWriter out = spec.commandLine().getOut();
-        StopSignal stop = StopSignal.install(spec.commandLine().getErr());
-        try (DevCluster cluster = DevCluster.start(dataDir.toAbsolutePath(), address, port)) {
-            out.printf("Development cluster serving at %s%n", cluster.url());
-            out.printf("  kubeconfig: %s%n", cluster.kubeconfig());
-            out.printf("  try:        KUBECONFIG=%s kubectl get ns%n", cluster.kubeconfig());
-            out.println("Press Ctrl-C to stop.");
-            out.flush();
-            stop.await();
-            out.println("Stopping the development cluster…");
-            out.flush();
-        }
-        out.println("Stopped.");
-        out.flush();
+        // returns only when the cluster failed to start (it exits itself then) or after a stop
+        DevClusterMain.main(new String[] {
+            "--data-dir", dataDir.toAbsolutePath().toString(), "--port", Integer.toString(port), "--address", address});
         return 0;
     }
 }
