@@ -27,7 +27,8 @@ public enum ConfigKey {
             c -> c.server().https().keystorePassword(),
             "Password of `server.https.keystore`; required when the keystore is set."),
     DATA_DIR("dataDir", Type.PATH, KernelConfig::dataDir,
-            "Where the embedded development cluster keeps its state and writes its admin `kubeconfig`."),
+            "Where the kernel keeps its local state: the embedded development cluster (with its admin kubeconfig, "
+                    + "whose path `tessera up` prints) and the OSGi bundle cache. Platform state lives in Kubernetes."),
     KUBECONFIG("kubeconfig", Type.OPTIONAL_PATH, KernelConfig::kubeconfig,
             "Kubeconfig of the cluster to run on. Unset: the in-cluster service account when running in a pod, "
                     + "else the embedded development cluster. The environment variable `KUBECONFIG` (one file) "
