@@ -108,9 +108,7 @@ public final class Kernel implements AutoCloseable {
         KernelConfig.Server server = config.server();
         gateway.addHttpConnector(server.address(), server.port());
         if (server.https() != null && server.https().enabled()) {
-            if (!Files.isReadable(server.https().keystore())) {
-                throw new KernelStartException("cannot read the HTTPS keystore " + server.https().keystore());
-            }
+            checkKeystore(server.https());
             gateway.addHttpsConnector(server.address(), server.https());
         }
         try {
@@ -119,12 +117,14 @@ public final class Kernel implements AutoCloseable {
             throw new KernelStartException(e.getMessage(), e);
         }
 
+        long httpUp = System.nanoTime();
         try {
             kube = KubeConnection.open(config);
         } catch (KubeConnectionException e) {
             throw new KernelStartException(e.getMessage(), e);
         }
 
+        long kubeUp = System.nanoTime();
         try {
             osgi = FelixHost.start(config.dataDir().resolve("felix"));
         } catch (org.osgi.framework.BundleException | IOException e) {
@@ -132,9 +132,11 @@ public final class Kernel implements AutoCloseable {
                     + ": " + e.getMessage(), e);
         }
         osgi.context().registerService(KernelInfo.class, new Info(build.version(), config.hostClusterName()), new Hashtable<>());
+        osgi.setDrain(bundle -> routes.drained(KapisWhiteboard.ownedBy(bundle)), config.server().shutdownGrace());
         whiteboard = new KapisWhiteboard(osgi.context(), routes);
         whiteboard.open();
 
+        long osgiUp = System.nanoTime();
         DefaultKernelContext context = new DefaultKernelContext(config, kube.client(), security, routes, readiness);
         try {
             modules.start(ordered, context, new CrdInstaller(kube.client()));
@@ -142,8 +144,28 @@ public final class Kernel implements AutoCloseable {
             throw new KernelStartException(e.getMessage(), e);
         }
         started = true;
-        LOG.info("event=kernel.started url={} kubernetes=\"{}\" modules={} ms={}", gateway.baseUri(), kube.source(),
-                ordered.stream().map(KernelModule::name).toList(), (System.nanoTime() - begin) / 1_000_000);
+        long end = System.nanoTime();
+        LOG.info("event=kernel.started url={} kubernetes=\"{}\" modules={} ms={} httpMs={} kubeMs={} osgiMs={} modulesMs={}",
+                gateway.baseUri(), kube.source(), ordered.stream().map(KernelModule::name).toList(), ms(end - begin),
+                ms(httpUp - begin), ms(kubeUp - httpUp), ms(osgiUp - kubeUp), ms(end - osgiUp));
+    }
+
+    private static long ms(long nanos) {
+        return nanos / 1_000_000;
+    }
+
+    /** Loads the keystore once so that a wrong path or password is one clear line, not a Jetty trace. */
+    private static void checkKeystore(KernelConfig.Https https) throws KernelStartException {
+        char[] password = https.keystorePassword() == null ? null : https.keystorePassword().toCharArray();
+        try (java.io.InputStream in = Files.newInputStream(https.keystore())) {
+            java.security.KeyStore.getInstance("PKCS12").load(in, password);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new KernelStartException("cannot read the HTTPS keystore " + https.keystore() + ": no such file", e);
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            // the JDK says "null" or "Tag mismatch" here; what the operator needs is the two likely causes
+            throw new KernelStartException("cannot load the HTTPS keystore " + https.keystore()
+                    + ": not a PKCS12 keystore, or the password is wrong", e);
+        }
     }
 
     /** The HTTP listener's base URI, with the real port when port 0 was asked for. */
@@ -202,6 +224,7 @@ public final class Kernel implements AutoCloseable {
         if (gateway != null) {
             gateway.stop();
         }
+        long http = System.nanoTime();
         modules.stop();
         if (whiteboard != null) {
             whiteboard.close();
@@ -210,6 +233,7 @@ public final class Kernel implements AutoCloseable {
             osgi.close();
         }
         routes.clear();
+        long osgiDone = System.nanoTime();
         if (kube != null) {
             try {
                 kube.close();
@@ -217,7 +241,9 @@ public final class Kernel implements AutoCloseable {
                 LOG.warn("event=kube.close.failed error={}", e.toString());
             }
         }
-        LOG.info("event=kernel.stopped ms={}", (System.nanoTime() - begin) / 1_000_000);
+        long end = System.nanoTime();
+        LOG.info("event=kernel.stopped ms={} httpMs={} modulesAndOsgiMs={} kubeMs={}", (end - begin) / 1_000_000,
+                (http - begin) / 1_000_000, (osgiDone - http) / 1_000_000, (end - osgiDone) / 1_000_000);
     }
 
     private record Info(String version, String hostClusterName) implements KernelInfo {

@@ -20,7 +20,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -109,6 +113,58 @@ class KapisBundleLifecycleIT {
         Reference.reachabilityFence(pin);
         pin = null;
         assertThat(Gc.collected(loader, Duration.ofSeconds(30))).as("released, it is collected").isTrue();
+    }
+
+    /**
+     * A request held in flight on the old version while the new one takes the route: it finishes
+     * on the old version, and the old bundle is uninstalled only after it has.
+     */
+    @Test
+    void inFlightRequestFinishesOnTheOldVersionAndUninstallWaitsForIt() throws Exception {
+        String group = "drain.test.io";
+        Bundle v1 = kernel.osgi().install(TestBundles.hello(bundles, "hello-drain", "1.0.0", group, "version 1"));
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        String key = "tessera.test.gate.drain";
+        System.getProperties().put(key, new CountDownLatch[] {entered, release});
+        try {
+            CompletableFuture<HttpResponse<String>> held = HTTP.sendAsync(
+                    HttpRequest.newBuilder(kernel.baseUri().resolve("/kapis/" + group + "/v1/greetings/held?gate=drain"))
+                            .header("Authorization", TestSecurityModule.ADMIN).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+
+            Bundle v2 = kernel.osgi().install(TestBundles.hello(bundles, "hello-drain", "2.0.0", group, "version 2"));
+            HttpResponse<String> now = get("/kapis/" + group + "/v1/greetings/new");
+            assertThat(JSON.readTree(now.body()).path("message").asText()).isEqualTo("version 2");
+
+            AtomicReference<Exception> uninstallError = new AtomicReference<>();
+            Thread uninstaller = new Thread(() -> {
+                try {
+                    kernel.osgi().uninstall(v1);
+                } catch (Exception e) {
+                    uninstallError.set(e);
+                }
+            }, "uninstaller");
+            uninstaller.start();
+            // it stops the bundle, then waits for the held request instead of uninstalling
+            await().atMost(Duration.ofSeconds(30)).until(() -> uninstaller.getState() == Thread.State.TIMED_WAITING
+                    && v1.getState() == Bundle.RESOLVED);
+            assertThat(held).isNotDone();
+
+            release.countDown();
+            HttpResponse<String> done = held.get(30, TimeUnit.SECONDS);
+            assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+            assertThat(JSON.readTree(done.body()).path("message").asText()).isEqualTo("version 1");
+            uninstaller.join(TimeUnit.SECONDS.toMillis(30));
+            assertThat(uninstaller.isAlive()).isFalse();
+            assertThat(uninstallError.get()).isNull();
+            assertThat(v1.getState()).isEqualTo(Bundle.UNINSTALLED);
+            kernel.osgi().uninstall(v2);
+        } finally {
+            release.countDown();
+            System.getProperties().remove(key);
+        }
     }
 
     @Test

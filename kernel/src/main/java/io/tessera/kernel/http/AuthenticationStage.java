@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Recognises the caller. No {@code Authorization} header means anonymous (KubeSphere's anonymous
- * authenticator); a header that no authenticator accepts is a 401, never a fall-back to anonymous.
+ * authenticator). Credentials an authenticator rejects are a 401, never a fall-back to anonymous;
+ * credentials no authenticator recognises are a 401 too, except on public paths.
  */
 final class AuthenticationStage extends Handler.Wrapper {
 
@@ -51,8 +52,15 @@ final class AuthenticationStage extends Handler.Wrapper {
                 return true;
             }
             if (user == null) {
-                unauthorized(request, response, callback, "the credentials are not recognised");
-                return true;
+                // No authenticator knows this kind of credentials. On a public path they are the
+                // endpoint's own business (an OAuth client's Basic credentials at /oauth/token);
+                // anywhere else they are refused.
+                io.tessera.kernel.routing.RequestInfo info = Attributes.info(request);
+                if (!security.publicPaths().matches(request.getMethod(), info.path())) {
+                    unauthorized(request, response, callback, "the credentials are not recognised");
+                    return true;
+                }
+                user = UserInfo.ANONYMOUS;
             }
         }
         request.setAttribute(RequestAttributes.USER, user);

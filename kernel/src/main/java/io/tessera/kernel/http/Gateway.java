@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 public final class Gateway {
 
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    private static final Logger ACCESS = LoggerFactory.getLogger("io.tessera.kernel.http.access");
 
     private final Server server;
     private final GracefulHandler graceful;
@@ -50,6 +51,8 @@ public final class Gateway {
         ServletHolder holder = new ServletHolder("routes", new RoutingServlet(routes));
         // started with the server, so the route table has its servlet context before any mount
         holder.setInitOrder(0);
+        // JAX-RS AsyncResponse needs servlet async
+        holder.setAsyncSupported(true);
         applications.addServlet(holder, "/*");
 
         Router router = new Router(applications, routes, health, version, metrics);
@@ -58,8 +61,21 @@ public final class Gateway {
         ClusterDispatchStage clusters = new ClusterDispatchStage(hostClusterName, authz);
         AuthenticationStage authn = new AuthenticationStage(security, clusters);
         RequestInfoStage info = new RequestInfoStage(authn);
-        graceful = new GracefulHandler(metrics.stage(info, Attributes::route));
+        graceful = new GracefulHandler(metrics.stage(info, Attributes::route, Gateway::accessLog));
+        // At shutdown, idle keep-alive connections close after this; a request still being handled
+        // is not cut by it (it runs until done or until the stop timeout, the shutdown grace).
+        graceful.setShutdownIdleTimeout(250);
         server.setHandler(graceful);
+    }
+
+    /** One line per request, at debug level only (--debug): who, what, outcome, how long. */
+    private static void accessLog(org.eclipse.jetty.server.Request request, int status, long nanos) {
+        if (ACCESS.isDebugEnabled()) {
+            io.tessera.kernel.routing.RequestInfo info = Attributes.info(request);
+            ACCESS.debug("event=http.request requestId={} user={} method={} path={} status={} ms={}",
+                    Attributes.requestId(request), Attributes.user(request).name(), request.getMethod(),
+                    info == null ? org.eclipse.jetty.server.Request.getPathInContext(request) : info.path(), status, nanos / 1_000_000);
+        }
     }
 
     public void addHttpConnector(String address, int port) {

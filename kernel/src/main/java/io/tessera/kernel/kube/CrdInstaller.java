@@ -3,7 +3,11 @@ package io.tessera.kernel.kube;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
+import io.fabric8.kubernetes.api.model.ListOptions;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +23,8 @@ import org.slf4j.LoggerFactory;
 public final class CrdInstaller {
 
     private static final Logger LOG = LoggerFactory.getLogger(CrdInstaller.class);
+    private static final java.time.Duration SERVED_TIMEOUT = java.time.Duration.ofSeconds(30);
+    private static final java.time.Duration SERVED_POLL = java.time.Duration.ofMillis(200);
 
     private final KubernetesClient client;
 
@@ -45,12 +51,58 @@ public final class CrdInstaller {
         }
     }
 
+    /**
+     * Creates or updates each CRD, then waits until the API server serves its resources: a real
+     * API server needs a moment after a CRD is created before its resources answer, and a module
+     * that starts an informer on them right away would otherwise see 404s.
+     */
     public void apply(List<CustomResourceDefinition> crds) {
         for (CustomResourceDefinition crd : crds) {
             crd.getMetadata().setResourceVersion(null);
             client.apiextensions().v1().customResourceDefinitions().resource(crd)
                     .createOr(NonDeletingOperation::update);
             LOG.info("event=crd.applied name={}", crd.getMetadata().getName());
+        }
+        for (CustomResourceDefinition crd : crds) {
+            awaitServed(crd);
+        }
+    }
+
+    private void awaitServed(CustomResourceDefinition crd) {
+        CustomResourceDefinitionVersion version = crd.getSpec().getVersions().stream()
+                .filter(v -> Boolean.TRUE.equals(v.getServed())).findFirst().orElse(null);
+        if (version == null) {
+            return;
+        }
+        ResourceDefinitionContext context = new ResourceDefinitionContext.Builder()
+                .withGroup(crd.getSpec().getGroup())
+                .withVersion(version.getName())
+                .withPlural(crd.getSpec().getNames().getPlural())
+                .withKind(crd.getSpec().getNames().getKind())
+                .withNamespaced("Namespaced".equals(crd.getSpec().getScope()))
+                .build();
+        long deadline = System.nanoTime() + SERVED_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                var resources = client.genericKubernetesResources(context);
+                ListOptions one = new ListOptionsBuilder().withLimit(1L).build();
+                if (context.isNamespaceScoped()) {
+                    resources.inAnyNamespace().list(one);
+                } else {
+                    resources.list(one);
+                }
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 404 || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("CRD " + crd.getMetadata().getName() + " is not served: " + e.getMessage(), e);
+                }
+            }
+            try {
+                Thread.sleep(SERVED_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for CRD " + crd.getMetadata().getName());
+            }
         }
     }
 

@@ -104,6 +104,10 @@ public final class KubeConnection implements AutoCloseable {
         try {
             // read once here for a clear error; fabric8 reads it again itself
             Files.readString(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new KubeConnectionException("cannot read kubeconfig " + file + ": no such file", e);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new KubeConnectionException("cannot read kubeconfig " + file + ": permission denied", e);
         } catch (IOException | RuntimeException e) {
             throw new KubeConnectionException("cannot read kubeconfig " + file + ": " + oneLine(e), e);
         }

@@ -49,7 +49,7 @@ public final class HttpMetrics {
      *
      * @param routeOf the bounded route label of a completed request
      */
-    public Handler.Wrapper stage(Handler next, Function<Request, String> routeOf) {
+    public Handler.Wrapper stage(Handler next, Function<Request, String> routeOf, Completion also) {
         return new Handler.Wrapper(next) {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
@@ -57,12 +57,20 @@ public final class HttpMetrics {
                 Request.addCompletionListener(request, failure -> {
                     String route = routeOf.apply(request);
                     int code = failure == null ? response.getStatus() : 500;
+                    long nanos = System.nanoTime() - start;
                     requests.labelValues(route, Integer.toString(code)).inc();
-                    latency.labelValues(route).observe((System.nanoTime() - start) / 1e9);
+                    latency.labelValues(route).observe(nanos / 1e9);
+                    also.completed(request, code, nanos);
                 });
                 return super.handle(request, response, callback);
             }
         };
+    }
+
+    /** Told about every completed request, after it was counted. */
+    @FunctionalInterface
+    public interface Completion {
+        void completed(Request request, int status, long nanos);
     }
 
     /** Answers {@code GET /metrics} in the Prometheus text format. */

@@ -26,27 +26,38 @@ public final class ModuleHost {
     }
 
     /**
-     * Applies each module's CRDs and starts it, in order. On a failure the modules already
+     * Applies every module's CRDs (all read and checked first, so a bad one fails before anything
+     * is written or started), then starts the modules in order. On a failure the modules already
      * started are stopped again.
      */
     public void start(List<KernelModule> ordered, KernelContext context, CrdInstaller crds) throws ModuleStartException {
+        List<List<CustomResourceDefinition>> definitions = new ArrayList<>();
+        for (KernelModule module : ordered) {
+            List<CustomResourceDefinition> own = new ArrayList<>();
+            try {
+                for (String resource : module.crdResources()) {
+                    own.addAll(crds.read(module.getClass().getClassLoader(), resource));
+                }
+            } catch (Exception e) {
+                throw new ModuleStartException("kernel module " + module.name() + ": cannot apply its CRDs: " + describe(e), e);
+            }
+            definitions.add(own);
+        }
+        for (int i = 0; i < ordered.size(); i++) {
+            try {
+                crds.apply(definitions.get(i));
+            } catch (RuntimeException e) {
+                throw new ModuleStartException("kernel module " + ordered.get(i).name() + ": cannot apply its CRDs: "
+                        + describe(e), e);
+            }
+        }
         for (KernelModule module : ordered) {
             long begin = System.nanoTime();
-            try {
-                List<CustomResourceDefinition> definitions = new ArrayList<>();
-                for (String resource : module.crdResources()) {
-                    definitions.addAll(crds.read(module.getClass().getClassLoader(), resource));
-                }
-                crds.apply(definitions);
-            } catch (Exception e) {
-                stop();
-                throw new ModuleStartException("kernel module " + module.name() + ": cannot apply its CRDs: " + e.getMessage(), e);
-            }
             try {
                 module.start(context);
             } catch (Exception e) {
                 stop();
-                throw new ModuleStartException("kernel module " + module.name() + " failed to start: " + e.getMessage(), e);
+                throw new ModuleStartException("kernel module " + module.name() + " failed to start: " + describe(e), e);
             }
             started.add(module);
             LOG.info("event=module.started name={} ms={}", module.name(), (System.nanoTime() - begin) / 1_000_000);
@@ -65,6 +76,16 @@ public final class ModuleHost {
             }
         }
         started.clear();
+    }
+
+    /** A failure in one line: the message, or the exception's type when it has none. */
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        if (message == null || message.isBlank()) {
+            return e.getClass().getSimpleName();
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
     }
 
     public static final class ModuleStartException extends Exception {

@@ -33,6 +33,8 @@ public final class FelixHost implements AutoCloseable {
     private static final long STOP_MILLIS = 10_000;
 
     private final Framework framework;
+    private volatile java.util.function.Function<Bundle, CompletableFuture<Void>> drain = b -> CompletableFuture.completedFuture(null);
+    private volatile java.time.Duration drainTimeout = java.time.Duration.ofSeconds(10);
 
     private FelixHost(Framework framework) {
         this.framework = framework;
@@ -77,12 +79,33 @@ public final class FelixHost implements AutoCloseable {
     }
 
     /**
-     * Uninstalls a bundle and refreshes the framework, after which nothing of the framework
-     * refers to the bundle's class loader any more.
+     * What must finish between stopping a bundle and uninstalling it: requests still running in
+     * its code would fail once the refresh closes its jar.
+     */
+    public void setDrain(java.util.function.Function<Bundle, CompletableFuture<Void>> drain, java.time.Duration timeout) {
+        this.drain = drain;
+        this.drainTimeout = timeout;
+    }
+
+    /**
+     * Stops a bundle, waits for its in-flight requests (up to the drain timeout), uninstalls it
+     * and refreshes the framework, after which nothing of the framework refers to the bundle's
+     * class loader any more.
      */
     public void uninstall(Bundle bundle) throws BundleException {
         String name = bundle.getSymbolicName();
         long id = bundle.getBundleId();
+        if (bundle.getState() == Bundle.ACTIVE || bundle.getState() == Bundle.STARTING) {
+            bundle.stop();
+        }
+        try {
+            drain.apply(bundle).get(drainTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BundleException("interrupted while draining " + name);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("event=bundle.drain.incomplete name={} id={} timeoutMs={}", name, id, drainTimeout.toMillis());
+        }
         bundle.uninstall();
         refresh(List.of(bundle));
         LOG.info("event=bundle.uninstalled name={} id={}", name, id);

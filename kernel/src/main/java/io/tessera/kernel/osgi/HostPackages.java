@@ -96,7 +96,10 @@ public final class HostPackages {
                 }
             }
             for (String pkg : packages) {
-                result.put(pkg, version);
+                // a jar may export a package twice (slf4j 2 also as 1.7.36 for old importers): keep the newest
+                String v = version;
+                result.merge(pkg, v, (a, b) -> org.osgi.framework.Version.parseVersion(a)
+                        .compareTo(org.osgi.framework.Version.parseVersion(b)) >= 0 ? a : b);
             }
         }
         return result;

@@ -66,6 +66,12 @@ public final class KapisWhiteboard implements AutoCloseable {
         };
     }
 
+    /** Matches route owners that are applications registered by {@code bundle}. */
+    public static java.util.function.Predicate<Object> ownedBy(org.osgi.framework.Bundle bundle) {
+        String prefix = Candidate.OWNER_PREFIX + bundle.getSymbolicName() + "/" + bundle.getVersion() + "#";
+        return owner -> owner instanceof String s && s.startsWith(prefix);
+    }
+
     public void open() {
         tracker.open();
     }

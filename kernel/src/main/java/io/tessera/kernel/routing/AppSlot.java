@@ -88,11 +88,68 @@ final class AppSlot {
         if (g == null) {
             return false;
         }
+        boolean async = false;
         try {
             g.container.service(new MountedRequest(request, prefix), response);
+            if (request.isAsyncStarted()) {
+                // a suspended JAX-RS request (AsyncResponse) still uses this generation until it completes
+                request.getAsyncContext().addListener(new ReleaseOnComplete(g));
+                async = true;
+            }
             return true;
         } finally {
-            g.release();
+            if (!async) {
+                g.release();
+            }
+        }
+    }
+
+    /**
+     * Releases a generation when an asynchronous request ends, however it ends. The servlet
+     * completes while the resuming thread is still inside Jersey (it releases the request scope
+     * right after), so the release is deferred a little: destroying the application in between
+     * would fail that cleanup. Only the release of an old generation waits; no request does.
+     */
+    private static final class ReleaseOnComplete implements jakarta.servlet.AsyncListener {
+        private static final long DEFER_MILLIS = 1000;
+        private static final java.util.concurrent.ScheduledExecutorService DEFERRED =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "tessera-app-release");
+                    t.setDaemon(true);
+                    return t;
+                });
+
+        private final Generation generation;
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        ReleaseOnComplete(Generation generation) {
+            this.generation = generation;
+        }
+
+        private void release() {
+            if (released.compareAndSet(false, true)) {
+                DEFERRED.schedule(generation::release, DEFER_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+        }
+
+        @Override
+        public void onComplete(jakarta.servlet.AsyncEvent event) {
+            release();
+        }
+
+        @Override
+        public void onTimeout(jakarta.servlet.AsyncEvent event) {
+            // Jersey completes the response on timeout; onComplete follows
+        }
+
+        @Override
+        public void onError(jakarta.servlet.AsyncEvent event) {
+            release();
+        }
+
+        @Override
+        public void onStartAsync(jakarta.servlet.AsyncEvent event) {
+            event.getAsyncContext().addListener(this);
         }
     }
 
@@ -118,6 +175,7 @@ final class AppSlot {
         private final ServletContainer container;
         private final AtomicInteger inFlight = new AtomicInteger();
         private final AtomicBoolean destroyed = new AtomicBoolean();
+        private final java.util.concurrent.CompletableFuture<Void> gone = new java.util.concurrent.CompletableFuture<>();
         private volatile boolean retired;
 
         private Generation(String prefix, Object owner, ServletContainer container) {
@@ -139,11 +197,6 @@ final class AppSlot {
             }
         }
 
-        /** Destroys an application that was built but never installed. */
-        void discard() {
-            retire();
-        }
-
         private void destroy() {
             if (destroyed.compareAndSet(false, true)) {
                 try {
@@ -151,8 +204,19 @@ final class AppSlot {
                     LOG.info("event=app.destroyed prefix={}", prefix);
                 } catch (RuntimeException e) {
                     LOG.warn("event=app.destroy.failed prefix={} error={}", prefix, e.toString());
+                } finally {
+                    gone.complete(null);
                 }
             }
+        }
+
+        Object owner() {
+            return owner;
+        }
+
+        /** Completes when this generation has served its last request and is destroyed. */
+        java.util.concurrent.CompletableFuture<Void> gone() {
+            return gone;
         }
     }
 

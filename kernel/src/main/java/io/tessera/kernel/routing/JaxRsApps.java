@@ -21,6 +21,19 @@ public final class JaxRsApps {
 
     private static final Logger LOG = LoggerFactory.getLogger(JaxRsApps.class);
 
+    /**
+     * Jersey warns, wrongly, that every resource registered as an instance "will be ignored"
+     * (eclipse-ee4j/jersey#3700); the instance is served. Held in a field because JUL keeps
+     * loggers weakly and would forget the level.
+     */
+    private static final java.util.logging.Logger JERSEY_PROVIDERS = quiet("org.glassfish.jersey.internal.inject.Providers");
+
+    private static java.util.logging.Logger quiet(String name) {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+        logger.setLevel(java.util.logging.Level.SEVERE);
+        return logger;
+    }
+
     private JaxRsApps() {
     }
 
@@ -85,7 +98,9 @@ public final class JaxRsApps {
                 }
                 int code = original.getStatus();
                 String message = code >= 500 ? "internal error" : web.getMessage();
-                return status(new Status(code, Status.reasonFor(code), message));
+                Status status = new Status(code, Status.reasonFor(code), message);
+                // keep the original headers (Allow on 405, Location, …) and replace only the body
+                return Response.fromResponse(original).type(MediaType.APPLICATION_JSON_TYPE).entity(status.toJson()).build();
             }
             LOG.warn("event=app.error app={} error={}", app, error.toString());
             return status(Status.internalError("internal error in " + app + "; see the kernel log"));

@@ -22,6 +22,8 @@ public final class RouteTable {
     private static final String KAPIS = "/kapis/";
 
     private final Map<String, AppSlot> slots = new ConcurrentHashMap<>();
+    /** Every generation built and not yet destroyed (serving, or retired and draining). */
+    private final java.util.Set<AppSlot.Generation> alive = ConcurrentHashMap.newKeySet();
     private volatile ServletContext context;
 
     /** The servlet context the applications run in; set once the HTTP server has started it. */
@@ -50,6 +52,8 @@ public final class RouteTable {
         }
         long start = System.nanoTime();
         AppSlot.Generation next = AppSlot.build(prefix, owner, config, ctx);
+        alive.add(next);
+        next.gone().thenRun(() -> alive.remove(next));
         synchronized (this) {
             slots.computeIfAbsent(prefix, AppSlot::new).install(next);
         }
@@ -70,6 +74,18 @@ public final class RouteTable {
         slot.retire();
         LOG.info("event=app.unmounted prefix={} owner={}", prefix, owner);
         return true;
+    }
+
+    /**
+     * Completes when no application of a matching owner serves a request any more (all are
+     * unmounted or replaced, and their in-flight requests have finished). An extension's bundle
+     * is uninstalled only after this, so no running request loses its class loader.
+     */
+    public java.util.concurrent.CompletableFuture<Void> drained(java.util.function.Predicate<Object> owner) {
+        return java.util.concurrent.CompletableFuture.allOf(alive.stream()
+                .filter(g -> owner.test(g.owner()))
+                .map(AppSlot.Generation::gone)
+                .toArray(java.util.concurrent.CompletableFuture[]::new));
     }
 
     /** Who mounted {@code prefix}, or null. */

@@ -17,7 +17,7 @@ import java.util.jar.Manifest;
 public final class TestBundles {
 
     private static final String HELLO_PACKAGE = "io.tessera.kernel.testbundle.hello";
-    private static final String[] HELLO_CLASSES = {"HelloActivator", "HelloApplication", "HelloResource"};
+    private static final String[] HELLO_CLASSES = {"HelloActivator", "HelloApplication", "HelloResource", "Greeting"};
 
     private TestBundles() {
     }
@@ -35,6 +35,7 @@ public final class TestBundles {
         a.putValue("Import-Package", String.join(",",
                 "io.tessera.extension.api;version=\"[0.1,1)\"",
                 "io.tessera.extension.api.http;version=\"[0.1,1)\"",
+                "com.fasterxml.jackson.annotation;version=\"[2.0,3)\"",
                 "jakarta.ws.rs;version=\"[4.0,5)\"",
                 "jakarta.ws.rs.core;version=\"[4.0,5)\"",
                 "org.osgi.framework;version=\"[1.10,2)\""));
