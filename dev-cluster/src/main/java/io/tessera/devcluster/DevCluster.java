@@ -32,12 +32,15 @@ public final class DevCluster implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DevCluster.class);
 
-    /** Namespaces every cluster starts with; {@code kubesphere-system} holds the platform's own objects. */
+    /**
+     * Namespaces every cluster starts with; {@code kubesphere-system} holds the platform's own objects,
+     * {@code kube-node-lease} the node's heartbeat Lease (as on a real cluster).
+     */
     public static final List<String> SYSTEM_NAMESPACES =
-            List.of("default", "kube-system", "kube-public", "kubesphere-system");
+            List.of("default", "kube-system", "kube-public", "kube-node-lease", "kubesphere-system");
 
-    /** How often the node's Ready heartbeat is renewed. */
-    static final long HEARTBEAT_SECONDS = 20;
+    /** How often the node's Ready heartbeat is renewed by default (a kubelet reports about as often). */
+    static final long HEARTBEAT_MILLIS = 20_000;
 
     private final Store store;
     private final HttpTransport transport;
@@ -72,7 +75,8 @@ public final class DevCluster implements AutoCloseable {
     /**
      * Starts the cluster with tuning options (for tests and benchmarks): {@code bookmarkMillis} (watch
      * bookmark interval, default 10000), {@code compactEvery} (log records between snapshots, default 100000),
-     * {@code historySize} (changes kept for resuming watches, default 20000).
+     * {@code historySize} (changes kept for resuming watches, default 20000), {@code heartbeatMillis} (node
+     * heartbeat interval, default 20000).
      */
     public static DevCluster start(Path dataDir, String address, int port, Map<String, Long> options) throws IOException {
         Files.createDirectories(dataDir);
@@ -113,7 +117,8 @@ public final class DevCluster implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            beat.scheduleWithFixedDelay(node::heartbeat, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+            long every = options.getOrDefault("heartbeatMillis", HEARTBEAT_MILLIS);
+            beat.scheduleWithFixedDelay(node::heartbeat, every, every, TimeUnit.MILLISECONDS);
             Path kubeconfig = dataDir.resolve("kubeconfig");
             String url = "http://" + hostForUrl(address) + ":" + bound;
             Kubeconfigs.writeAdmin(kubeconfig, url);

@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -117,52 +118,71 @@ final class HttpTransport implements AutoCloseable {
 
     private void watchOverHttp(ApiServer.Request r, HttpServerResponse resp) {
         AtomicBoolean open = new AtomicBoolean(true);
-        ApiServer.WatchHandle handle;
+        AtomicReference<ApiServer.WatchHandle> handle = new AtomicReference<>();
         Runnable end = () -> {
             if (open.compareAndSet(true, false)) {
                 resp.end();
             }
         };
-        try {
-            resp.setStatusCode(200).setChunked(true).putHeader("Content-Type", "application/json");
-            handle = api.watch(r, guarded(open, line -> resp.write(line + "\n")), end);
-        } catch (ApiException e) {
-            open.set(false);
-            resp.setChunked(false).setStatusCode(e.code()).end(e.toStatus().toString());
-            return;
-        }
-        keepAlive(r, handle, open, end);
+        // Registered first: the watch may end (410) before api.watch returns.
         resp.closeHandler(v -> {
             open.set(false);
-            handle.close();
+            closeQuietly(handle.get());
         });
+        try {
+            resp.setStatusCode(200).setChunked(true).putHeader("Content-Type", "application/json");
+            handle.set(api.watch(r, guarded(open, line -> resp.write(line + "\n")), end));
+        } catch (ApiException e) {
+            if (open.compareAndSet(true, false)) {
+                resp.setChunked(false).setStatusCode(e.code()).end(e.toStatus().toString());
+            }
+            return;
+        }
+        try {
+            if (open.get() && !resp.headWritten()) {
+                resp.writeHead(); // clients wait for the headers before they count the watch as established
+            }
+        } catch (IllegalStateException alreadyWritten) {
+            // an event or the end of the watch wrote them first
+        }
+        keepAlive(r, handle.get(), open, end);
         if (!open.get()) {
-            handle.close();
+            closeQuietly(handle.get());
         }
     }
 
     private void watchOverWebSocket(ApiServer.Request r, ServerWebSocket ws) {
         AtomicBoolean open = new AtomicBoolean(true);
+        AtomicReference<ApiServer.WatchHandle> handle = new AtomicReference<>();
         Runnable end = () -> {
             if (open.compareAndSet(true, false)) {
                 ws.close((short) 1000);
             }
         };
-        ApiServer.WatchHandle handle;
         try {
-            handle = api.watch(r, guarded(open, ws::writeTextMessage), end);
+            ws.closeHandler(v -> {
+                open.set(false);
+                closeQuietly(handle.get());
+            });
+        } catch (IllegalStateException closed) {
+            return; // the client went away before the watch started
+        }
+        try {
+            handle.set(api.watch(r, guarded(open, ws::writeTextMessage), end));
         } catch (ApiException e) {
-            ws.writeTextMessage("{\"type\":\"ERROR\",\"object\":" + e.toStatus() + "}");
+            guarded(open, ws::writeTextMessage).accept("{\"type\":\"ERROR\",\"object\":" + e.toStatus() + "}");
             end.run();
             return;
         }
-        keepAlive(r, handle, open, end);
-        ws.closeHandler(v -> {
-            open.set(false);
-            handle.close();
-        });
+        keepAlive(r, handle.get(), open, end);
         if (!open.get()) {
-            handle.close();
+            closeQuietly(handle.get());
+        }
+    }
+
+    private static void closeQuietly(ApiServer.WatchHandle h) {
+        if (h != null) {
+            h.close();
         }
     }
 

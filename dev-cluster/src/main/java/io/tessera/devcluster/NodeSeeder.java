@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -26,6 +25,9 @@ import org.slf4j.LoggerFactory;
 final class NodeSeeder {
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeSeeder.class);
+    /** Kubernetes MicroTime, as Lease.spec.renewTime carries it. */
+    private static final java.time.format.DateTimeFormatter MICRO_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(java.time.ZoneOffset.UTC);
 
     private final ApiServer api;
     private final ObjectMapper mapper;
@@ -88,6 +90,27 @@ final class NodeSeeder {
         if (r.code() >= 300) {
             throw new IOException("cannot register node " + nodeName + ": " + r.text());
         }
+        renewLease();
+    }
+
+    /** The node's Lease in kube-node-lease, renewed with each heartbeat as a kubelet renews it. */
+    private void renewLease() {
+        String path = "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/" + nodeName;
+        String now = MICRO_TIME.format(Instant.now());
+        ObjectNode patch = mapper.createObjectNode();
+        patch.putObject("spec").put("holderIdentity", nodeName).put("leaseDurationSeconds", 40).put("renewTime", now);
+        ApiServer.Response r = api.handle(request("PATCH", path, "application/merge-patch+json", patch));
+        if (r.code() == 404) {
+            ObjectNode lease = mapper.createObjectNode();
+            lease.put("apiVersion", "coordination.k8s.io/v1");
+            lease.put("kind", "Lease");
+            lease.putObject("metadata").put("name", nodeName).put("namespace", "kube-node-lease");
+            lease.set("spec", patch.get("spec"));
+            r = api.handle(request("POST", "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases", "application/json", lease));
+        }
+        if (r.code() >= 300) {
+            LOG.warn("event=node.lease-renew-failed node={} code={} message={}", nodeName, r.code(), r.text());
+        }
     }
 
     /** Keeps the Ready condition's heartbeat current, as a kubelet's status updates would. */
@@ -99,6 +122,7 @@ final class NodeSeeder {
         if (r.code() >= 300) {
             LOG.warn("event=node.heartbeat-failed node={} code={} message={}", nodeName, r.code(), r.text());
         }
+        renewLease();
     }
 
     private ObjectNode status() throws IOException {

@@ -512,31 +512,51 @@ public final class ApiServer {
     }
 
     /**
-     * Drops fields a CRD's structural schema does not declare, as the real server prunes them; with
-     * {@code fieldValidation=Strict} (kubectl's default) unknown fields are an error instead.
+     * Drops fields the kind does not have, as the real server does (built-in kinds decode into typed
+     * structs, custom resources are pruned to their structural schema); with {@code fieldValidation=Strict}
+     * (kubectl's default) an unknown field is a 400 instead.
      */
     private void pruneUnknown(ResourceType type, ObjectNode obj, Request r) {
-        if (!type.custom() || type.schema() == null) {
-            return;
-        }
         List<String> unknown = new ArrayList<>();
+        JsonNode metadata = obj.get("metadata");
+        if (metadata instanceof ObjectNode m) {
+            for (Iterator<String> it = m.fieldNames(); it.hasNext(); ) {
+                String f = it.next();
+                if (!KnownFields.OBJECT_META.contains(f)) {
+                    unknown.add("metadata." + f);
+                    it.remove();
+                }
+            }
+        }
+        JsonNode schema = type.custom() ? type.schema() : null;
+        boolean preserveAll = type.custom() && (schema == null || schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false));
         for (Iterator<Map.Entry<String, JsonNode>> it = obj.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String f = e.getKey();
             if (f.equals("apiVersion") || f.equals("kind") || f.equals("metadata")) {
                 continue;
             }
-            JsonNode schema = type.schema().path("properties").path(f);
-            if (schema.isMissingNode() && !type.schema().path("x-kubernetes-preserve-unknown-fields").asBoolean(false)) {
-                unknown.add(f);
-                it.remove();
-            } else if (!schema.isMissingNode()) {
-                SchemaPruner.prune(e.getValue(), schema, f, unknown);
+            if (!type.custom()) {
+                if (!KnownFields.topLevel(type).contains(f)) {
+                    unknown.add(f);
+                    it.remove();
+                }
+                continue;
+            }
+            JsonNode fieldSchema = schema == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : schema.path("properties").path(f);
+            if (fieldSchema.isMissingNode()) {
+                if (!preserveAll) {
+                    unknown.add(f);
+                    it.remove();
+                }
+            } else {
+                SchemaPruner.prune(e.getValue(), fieldSchema, f, unknown);
             }
         }
         if (!unknown.isEmpty() && "Strict".equals(r.param("fieldValidation"))) {
-            throw ApiException.badRequest(".spec: strict decoding error: " + String.join(", ",
-                    unknown.stream().map(u -> "unknown field \"" + u + "\"").toList()));
+            String version = obj.path("apiVersion").asText(type.apiVersion(type.preferredVersion()));
+            throw ApiException.badRequest(type.kind() + " in version \"" + version + "\" cannot be handled as a " + type.kind()
+                    + ": strict decoding error: " + String.join(", ", unknown.stream().map(u -> "unknown field \"" + u + "\"").toList()));
         }
     }
 
@@ -597,7 +617,7 @@ public final class ApiServer {
                 }
             }
             nm.remove(List.of("selfLink", "managedFields"));
-            if (type.statusSubresource() && !type.kind().equals("Node") || type.kind().equals("Namespace")) {
+            if (type.statusSubresource()) {
                 if (old.has("status")) {
                     next.set("status", old.get("status").deepCopy());
                 } else {

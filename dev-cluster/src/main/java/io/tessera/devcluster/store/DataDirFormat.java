@@ -13,6 +13,8 @@ import java.util.Map;
  */
 public final class DataDirFormat {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DataDirFormat.class);
+
     public static final int CURRENT = 1;
     public static final String FILE = "FORMAT";
 
@@ -60,7 +62,7 @@ public final class DataDirFormat {
             m.migrate(storeDir);
             version++;
             write(file, version);
-            System.err.println("event=store.migrated dir=" + storeDir + " format=" + version);
+            LOG.info("event=store.migrated dir={} format={}", storeDir, version);
         }
         if (!Files.exists(file)) {
             write(file, CURRENT);

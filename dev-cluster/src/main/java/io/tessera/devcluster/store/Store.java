@@ -31,6 +31,8 @@ import java.util.function.Supplier;
  */
 public final class Store implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Store.class);
+
     /** A stored object: its serialised JSON (resourceVersion embedded) and its labels for selection. */
     public record Obj(String resource, String namespace, String name, long rv, byte[] json, Map<String, String> labels) {
         public String key() {
@@ -105,7 +107,12 @@ public final class Store implements AutoCloseable {
         DataDirFormat.prepare(storeDir);
         Store s = new Store(mapper, storeDir);
         if (s.log.recordsSinceSnapshot() > Math.max(10_000, s.count())) {
-            s.write(() -> null); // the write path compacts a long log
+            s.lock.lock();
+            try {
+                s.compact(); // a long log makes every later start slow
+            } finally {
+                s.lock.unlock();
+            }
         }
         return s;
     }
@@ -436,8 +443,7 @@ public final class Store implements AutoCloseable {
         try {
             long started = System.nanoTime();
             log.compact(rv, all.size(), all.iterator());
-            System.err.println("event=store.compacted objects=" + all.size() + " rv=" + rv
-                    + " ms=" + (System.nanoTime() - started) / 1_000_000);
+            LOG.info("event=store.compacted objects={} rv={} ms={}", all.size(), rv, (System.nanoTime() - started) / 1_000_000);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write snapshot", e);
         }

@@ -28,6 +28,8 @@ import java.util.zip.CRC32C;
  */
 public final class StoreLog implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StoreLog.class);
+
     public static final String LOG_FILE = "log.dat";
     public static final String SNAPSHOT_FILE = "snapshot.dat";
     static final byte OP_PUT = 1;
@@ -76,8 +78,7 @@ public final class StoreLog implements AutoCloseable {
                 Record r = l.readFramed(all, l.logFile, true);
                 if (r == null) {
                     // A record cut short or garbled at the very end: its write never returned, so it was never acknowledged.
-                    System.err.println("event=store.torn-tail-dropped file=" + l.logFile + " offset=" + start
-                            + " bytes=" + (all.limit() - start));
+                    LOG.warn("event=store.torn-tail-dropped file={} offset={} bytes={}", l.logFile, start, all.limit() - start);
                     break;
                 }
                 validEnd = all.position();
@@ -135,8 +136,9 @@ public final class StoreLog implements AutoCloseable {
         int length = buf.getInt();
         int crc = buf.getInt();
         if (length < 0 || length > MAX_RECORD || length > buf.remaining()) {
-            // A length pointing past the end is what a write interrupted mid-record leaves behind.
-            if (tailMayTear && (length < 0 || length > MAX_RECORD || offset + 8 + length >= buf.limit())) {
+            // A length pointing past the end is what a write interrupted mid-record leaves behind — unless
+            // a whole record follows, which means this length field was damaged in acknowledged data.
+            if (tailMayTear && !wholeRecordAfter(buf, (int) offset + 1)) {
                 return null;
             }
             throw new CorruptStoreException(file, offset, "record length " + length + " is impossible");
@@ -169,6 +171,30 @@ public final class StoreLog implements AutoCloseable {
         } catch (IOException e) {
             throw new CorruptStoreException(file, offset, "record payload unreadable: " + e.getMessage());
         }
+    }
+
+    /** Whether a complete, checksummed record starts anywhere at or after {@code from}. */
+    private static boolean wholeRecordAfter(ByteBuffer buf, int from) {
+        int limit = buf.limit();
+        for (int at = from; at + 8 + 9 <= limit; at++) {
+            int length = buf.getInt(at);
+            if (length < 9 || length > limit - at - 8) {
+                continue;
+            }
+            byte op = buf.get(at + 8);
+            long rv = buf.getLong(at + 9);
+            if ((op != OP_PUT && op != OP_DELETE) || rv <= 0 || rv > (1L << 48)) {
+                continue; // cheap filters before the checksum
+            }
+            CRC32C c = new CRC32C();
+            ByteBuffer payload = buf.duplicate();
+            payload.limit(at + 8 + length).position(at + 8);
+            c.update(payload);
+            if ((int) c.getValue() == buf.getInt(at + 4)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static byte[] frame(Record r) {
