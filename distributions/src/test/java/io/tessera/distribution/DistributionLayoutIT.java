@@ -84,7 +84,8 @@ class DistributionLayoutIT {
         try (Stream<Path> files = Files.walk(DIST)) {
             List<String> inFolder = files.filter(Files::isRegularFile)
                     .map(p -> DIST.relativize(p).toString()).toList();
-            assertThat(names).containsAll(inFolder);
+            // exactly the same files: a folder with extra (stale) jars would run differently from the tar.gz
+            assertThat(names.stream().filter(n -> !n.endsWith("/")).toList()).containsExactlyInAnyOrderElementsOf(inFolder);
         }
     }
 
