@@ -64,6 +64,35 @@ class TesseraUpIT {
     }
 
     @Test
+    void upRunsOnASharedDevClusterThroughItsKubeconfig() throws Exception {
+        Path clusterDir = tmp.resolve("cluster");
+        try (ChildProcess cluster = ChildProcess.tessera(tmp, "dev-cluster", "--data-dir", clusterDir.toString(), "--port", "0")) {
+            cluster.awaitStdout(Pattern.compile("dev-cluster serving http://\\S+"), BOOT_DEADLINE);
+            try (ChildProcess tessera = ChildProcess.tessera(tmp, "up", "--port", "0", "--data-dir", tmp.resolve("kernel").toString(),
+                    "--kubeconfig", clusterDir.resolve("kubeconfig").toString())) {
+                tessera.awaitStdout(Pattern.compile("Press Ctrl-C to stop"), BOOT_DEADLINE);
+                assertThat(tessera.stdout()).contains("Kubernetes: kubeconfig " + clusterDir.resolve("kubeconfig"))
+                        .contains("Admin:      admin (initial password: iam.adminPassword)")
+                        // on a cluster that is not the embedded default, the password stays out of the output
+                        .doesNotContain("P@88w0rd");
+                Matcher console = CONSOLE.matcher(tessera.stdout());
+                assertThat(console.find()).isTrue();
+                Deadline deadline = new Deadline(BOOT_DEADLINE);
+                HttpResponse<String> ready;
+                do {
+                    ready = get(URI.create(console.group(1)).resolve("/readyz"));
+                } while (ready.statusCode() != 200 && deadline.pause());
+                assertThat(ready.statusCode()).as("/readyz").isEqualTo(200);
+
+                tessera.process().toHandle().destroy();
+                assertThat(tessera.awaitExit(Duration.ofSeconds(60))).as("stderr: %s", tessera.stderr()).isZero();
+            }
+            cluster.process().toHandle().destroy();
+            cluster.awaitExit(Duration.ofSeconds(60));
+        }
+    }
+
+    @Test
     void portInUseIsOneLineAndNonZeroExit() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
                 ChildProcess tessera = ChildProcess.tessera(tmp, "up", "--port", Integer.toString(taken.getLocalPort()),
