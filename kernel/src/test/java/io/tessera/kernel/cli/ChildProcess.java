@@ -1,6 +1,7 @@
 package io.tessera.kernel.cli;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -8,11 +9,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The {@code tessera} program in a child JVM from the test class path, with its output collected
@@ -34,6 +37,10 @@ final class ChildProcess implements AutoCloseable {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // failsafe runs tests through a manifest-only jar; the real class path is in this property
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        // the product's classes only: test resources (service files, test modules) must not change what `up` runs
+        classPath = Arrays.stream(classPath.split(File.pathSeparator))
+                .filter(entry -> !Path.of(entry).endsWith("test-classes"))
+                .collect(Collectors.joining(File.pathSeparator));
         List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", classPath, Tessera.class.getName()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
