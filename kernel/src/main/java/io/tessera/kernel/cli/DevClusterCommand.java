@@ -4,7 +4,9 @@ import io.tessera.devcluster.DevClusterMain;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code tessera dev-cluster}: only the embedded development cluster, so that several kernels
@@ -28,12 +30,22 @@ public final class DevClusterCommand implements Callable<Integer>, TesseraComman
             description = "Address of the API server (default: ${DEFAULT-VALUE}).")
     String address;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         Tessera.serverLogsToStdout();
-        // returns only when the cluster failed to start (it exits itself then) or after a stop
-        DevClusterMain.main(new String[] {
-            "--data-dir", dataDir.toAbsolutePath().toString(), "--port", Integer.toString(port), "--address", address});
+        // DevClusterMain serves until the JVM exits and closes the cluster in a shutdown hook (it exits
+        // by itself, non-zero, when the cluster cannot start). Catching SIGINT/SIGTERM here and
+        // returning 0 turns a stop into System.exit(0), which runs that hook: a clean stop exits 0.
+        StopSignal stop = StopSignal.install(spec.commandLine().getErr());
+        Thread server = new Thread(() -> DevClusterMain.main(new String[] {
+            "--data-dir", dataDir.toAbsolutePath().toString(), "--port", Integer.toString(port), "--address", address}),
+                "dev-cluster-main");
+        server.setDaemon(true);
+        server.start();
+        stop.await();
         return 0;
     }
 }

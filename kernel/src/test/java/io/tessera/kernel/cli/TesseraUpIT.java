@@ -88,7 +88,8 @@ class TesseraUpIT {
                 assertThat(tessera.awaitExit(Duration.ofSeconds(60))).as("stderr: %s", tessera.stderr()).isZero();
             }
             cluster.process().toHandle().destroy();
-            cluster.awaitExit(Duration.ofSeconds(60));
+            assertThat(cluster.awaitExit(Duration.ofSeconds(60))).as("dev-cluster exit after SIGTERM; stderr: %s",
+                    cluster.stderr()).isZero();
         }
     }
 
