@@ -72,6 +72,14 @@ class ConsoleLoginAndUsersIT {
         return browser.wait.until(visibilityOfElementLocated(by));
     }
 
+    /** With -Dconsole.docImages=DIR, the pages docs/console.md shows are saved there. */
+    static void docShot(String name) throws java.io.IOException {
+        String dir = System.getProperty("console.docImages");
+        if (dir != null && !dir.isBlank()) {
+            browser.screenshot(Path.of(dir), name);
+        }
+    }
+
     static void login(String user, String password) {
         browser.driver.get(base + "/#/login");
         // Going to the same hash does not reload the page: empty what an earlier step typed.
@@ -93,6 +101,10 @@ class ConsoleLoginAndUsersIT {
         HttpResponse<String> app = http.send(HttpRequest.newBuilder(URI.create(base + "/console-assets/app.js")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(app.statusCode()).isEqualTo(200);
         assertThat(app.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/javascript"));
+        assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(v -> assertThat(v).contains("script-src 'self' 'sha256-"));
+        HttpResponse<String> preact = http.send(HttpRequest.newBuilder(URI.create(base + "/console-assets/vendor/preact/hooks/dist/hooks.module.js")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(preact.statusCode()).isEqualTo(200);
+        assertThat(preact.body()).contains("from\"preact\"");
         HttpResponse<String> missing = http.send(HttpRequest.newBuilder(URI.create(base + "/console-assets/nope.js")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(missing.statusCode()).isEqualTo(404);
         // The APIs stay behind authentication: the root mount is only a fallback.
@@ -113,7 +125,7 @@ class ConsoleLoginAndUsersIT {
 
     @Test
     @Order(3)
-    void defaultAdminMustChangeThePasswordThenReachesTheOverview() {
+    void defaultAdminMustChangeThePasswordThenReachesTheOverview() throws Exception {
         login("admin", "P@88w0rd");
         browser.wait.until(urlContains("#/password"));
         find(By.id("forced-hint"));
@@ -127,11 +139,23 @@ class ConsoleLoginAndUsersIT {
         browser.wait.until(urlContains("#/overview"));
         browser.wait.until(textToBe(By.id("overview-user"), "admin"));
         assertThat(find(By.id("page-title")).getText()).isEqualTo("Overview");
+        docShot("console-overview");
     }
 
     @Test
     @Order(4)
-    void adminCreatesDisablesAndDeletesAUser() {
+    void extensionPageHostCanLoadPreactThroughTheImportMap() {
+        // The import map is the page's one inline script: the CSP must let it through by its hash,
+        // or extension components could not be rendered.
+        Object type = browser.driver.executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                        + "import('preact/hooks').then(h => import('preact').then(p => done(typeof p.render + ' ' + typeof h.useState)), e => done(String(e)));");
+        assertThat(type).isEqualTo("function function");
+    }
+
+    @Test
+    @Order(5)
+    void adminCreatesDisablesAndDeletesAUser() throws Exception {
         find(By.linkText("Users")).click();
         browser.wait.until(presenceOfElementLocated(By.cssSelector("#users-table tr[data-user=admin]")));
         find(By.id("create-user")).click();
@@ -141,6 +165,7 @@ class ConsoleLoginAndUsersIT {
         find(By.cssSelector("dialog button[type=submit]")).click();
         WebElement row = browser.wait.until(presenceOfElementLocated(By.cssSelector("#users-table tr[data-user=alice]")));
         assertThat(row.getText()).contains("alice@example.com").contains("platform-regular").contains("Active");
+        docShot("console-users");
 
         find(By.cssSelector("button[aria-label='Disable alice']")).click();
         browser.wait.until(d -> d.findElement(By.cssSelector("#users-table tr[data-user=alice]")).getText().contains("Disabled"));
@@ -151,7 +176,7 @@ class ConsoleLoginAndUsersIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aDuplicateUserShowsTheApiErrorInTheDialog() {
         find(By.id("create-user")).click();
         find(By.id("f-name")).sendKeys("admin");
@@ -164,7 +189,7 @@ class ConsoleLoginAndUsersIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void languageSwitchesToChineseAndBack() {
         new Select(find(By.id("language"))).selectByValue("zh");
         browser.wait.until(textToBe(By.id("page-title"), "用户"));
@@ -173,7 +198,7 @@ class ConsoleLoginAndUsersIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void userMenuWorksFromTheKeyboardAndLogsOut() {
         WebElement toggle = find(By.id("user-menu"));
         toggle.sendKeys(Keys.ENTER);
@@ -187,7 +212,7 @@ class ConsoleLoginAndUsersIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void aPlatformRegularUserSeesNoUserManagement() throws Exception {
         login("admin", NEW_ADMIN_PASSWORD);
         browser.wait.until(urlContains("#/overview"));
@@ -211,7 +236,7 @@ class ConsoleLoginAndUsersIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void layoutReflowsOnATablet() throws Exception {
         browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(800, 1000));
         try {

@@ -36,7 +36,12 @@ export const extensions = {
             buffer = buffer.slice(end + 2);
             const data = block.split('\n').filter(l => l.startsWith('data:')).map(l => l.slice(5).replace(/^ /, '')).join('\n');
             const event = (block.split('\n').find(l => l.startsWith('event:')) || 'event: message').slice(6).trim();
-            if (data && event === 'entries') { this.items = JSON.parse(data).items || []; onChange(); }
+            if (data && event === 'entries') {
+              this.items = JSON.parse(data).items || [];
+              onChange();
+              // Menu titles are locale keys the extension's module defines: load them, then redraw.
+              loadLocales(this.items).then(changed => { if (changed) onChange(); });
+            }
           }
         }
       } catch (e) {
@@ -61,6 +66,24 @@ export const extensions = {
   },
 };
 
+const modules = new Map();
+
+/** The extension's ES module, once per extension version (resourceVersion busts the cache). */
+function load(ext) {
+  const url = ext.link + '?resourceVersion=' + encodeURIComponent(ext.version || '');
+  if (!modules.has(url)) modules.set(url, import(url).then(m => m.default || m));
+  return modules.get(url);
+}
+
+async function loadLocales(items) {
+  let changed = false;
+  await Promise.all(items.map(async ext => {
+    if (ext.locales) return;
+    try { const m = await load(ext); if (m.locales) { ext.locales = m.locales; changed = true; } } catch { /* shown when its page opens */ }
+  }));
+  return changed;
+}
+
 function label(ext, e) {
   const locales = ext.locales && ext.locales[lang()];
   return (locales && locales[e.title]) || e.displayName || e.title || e.name;
@@ -75,14 +98,37 @@ export async function extensionPage(main, { params }) {
   if (!ext) { clear(frame, h('p', {}, t('notFound'))); return; }
   clear(frame, h('p', { class: 'loading' }, t('loading')));
   try {
-    const mod = await import(ext.link + '?resourceVersion=' + encodeURIComponent(ext.version || ''));
-    const entry = mod.default || mod;
-    const mount = entry.mount || entry.render;
-    if (typeof mount !== 'function') throw new Error('the module exports no mount(element, context) function');
-    clear(frame);
-    await mount(frame, { path: link, token: () => session.access(), lang: lang() });
+    const entry = await load(ext);
+    // KubeSphere's contract (reference §6.4): {routes: [{path, element}], locales}; the element is
+    // a React-style component, rendered here by Preact with a React-compatible object.
+    const route = (entry.routes || []).find(r => r.path === link) || (entry.routes || [])[0];
+    if (route && typeof route.element === 'function') {
+      const preact = await import('preact');
+      const hooks = await import('preact/hooks');
+      const React = { createElement: preact.h, Fragment: preact.Fragment, ...hooks };
+      clear(frame);
+      preact.render(preact.h(ErrorBoundary(preact), null, preact.h(route.element, { React, t: key => (entry.locales && entry.locales[lang()] && entry.locales[lang()][key]) || key })), frame);
+    } else if (typeof entry.mount === 'function') {
+      clear(frame);
+      await entry.mount(frame, { path: link, token: () => session.access(), lang: lang() });
+    } else {
+      throw new Error('the module has no route for ' + link);
+    }
   } catch (e) {
     // Only this frame shows the failure; the shell and its menu keep working.
     clear(frame, h('div', { class: 'card error-card', role: 'alert' }, t('extensionFailed', e.message)));
   }
+}
+
+/** A render error in the extension's component stays inside its frame. */
+function ErrorBoundary(preact) {
+  return class extends preact.Component {
+    componentDidCatch(error) { this.setState({ error }); }
+    render() {
+      if (this.state && this.state.error) {
+        return preact.h('div', { class: 'card error-card', role: 'alert' }, t('extensionFailed', this.state.error.message));
+      }
+      return this.props.children;
+    }
+  };
 }
