@@ -3,7 +3,7 @@ import { session, can, logout, whenUnauthorized } from './api.js';
 import { t, lang, setLang } from './i18n.js';
 import { loginPage, passwordPage } from './pages/login.js';
 import { overviewPage, usersPage, rolesPage } from './pages/platform.js';
-import { workspacesPage, workspacePage, nodesPage, nodePage, namespacesPage, marketplacePage } from './pages/resources.js';
+import { workspacesPage, workspacePage, projectPage, nodesPage, nodePage, namespacesPage, marketplacePage } from './pages/resources.js';
 import { extensions, extensionPage } from './extensions.js';
 
 const root = document.getElementById('app');
@@ -34,6 +34,7 @@ const routes = [
   [/^roles$/, () => rolesPage, 'roles'],
   [/^workspaces$/, () => workspacesPage],
   [/^workspaces\/([^/]+)$/, () => workspacePage],
+  [/^workspaces\/([^/]+)\/projects\/([^/]+)$/, () => projectPage],
   [/^cluster\/nodes$/, () => nodesPage, 'nodes'],
   [/^cluster\/nodes\/([^/]+)$/, () => nodePage, 'nodes'],
   [/^cluster\/namespaces$/, () => namespacesPage, 'namespaces'],
