@@ -200,10 +200,10 @@ export async function nodesPage(main, ctx) {
   const list = await get('/api/v1/nodes');
   const rows = (list.items || []).map(n => {
     const unsched = !!(n.spec && n.spec.unschedulable);
-    return h('tr', {}, h('td', {}, h('a', { href: '#/cluster/nodes/' + encodeURIComponent(n.metadata.name) }, n.metadata.name)),
+    return h('tr', { 'data-node': n.metadata.name }, h('td', {}, h('a', { href: '#/cluster/nodes/' + encodeURIComponent(n.metadata.name) }, n.metadata.name)),
       h('td', {}, h('span', { class: 'badge ' + (nodeReady(n) ? 'ok' : 'off') }, nodeReady(n) ? 'Ready' : 'NotReady')),
       h('td', {}, unsched ? t('unschedulable') : t('schedulable')),
-      ctx.allowed.manageNodes ? h('td', {}, h('button', { onclick: async () => { await cordon(n.metadata.name, !unsched); await nodesPage(main, ctx); } }, unsched ? t('uncordon') : t('cordon'))) : null);
+      ctx.allowed.manageNodes ? h('td', {}, h('button', { 'aria-label': (unsched ? t('uncordon') : t('cordon')) + ' ' + n.metadata.name, onclick: async () => { await cordon(n.metadata.name, !unsched); await nodesPage(main, ctx); } }, unsched ? t('uncordon') : t('cordon'))) : null);
   });
   clear(main, h('h1', { id: 'page-title' }, t('nodes')), table([t('name'), t('status'), t('schedulable'), ctx.allowed.manageNodes ? t('actions') : null].filter(Boolean), rows, 'nodes-table'));
 }
@@ -217,12 +217,12 @@ export async function nodePage(main, { params }) {
   const labels = Object.entries(n.metadata.labels || {}).map(([k, v]) => h('tr', {}, h('td', {}, k), h('td', {}, v)));
   const taints = ((n.spec && n.spec.taints) || []).map(x => h('tr', {}, h('td', {}, x.key), h('td', {}, x.value || ''), h('td', {}, x.effect)));
   clear(main, h('h1', { id: 'page-title' }, n.metadata.name),
-    h('h2', {}, 'Labels'), table(['Key', 'Value'], labels), h('h2', {}, 'Taints'), table(['Key', 'Value', 'Effect'], taints));
+    h('h2', {}, 'Labels'), table(['Key', 'Value'], labels, 'node-labels'), h('h2', {}, 'Taints'), table(['Key', 'Value', 'Effect'], taints, 'node-taints'));
 }
 
 export async function namespacesPage(main) {
   const list = await get('/api/v1/namespaces');
-  const rows = (list.items || []).map(n => h('tr', {}, h('td', {}, n.metadata.name),
+  const rows = (list.items || []).map(n => h('tr', { 'data-namespace': n.metadata.name }, h('td', {}, n.metadata.name),
     h('td', {}, ((n.metadata.labels || {})['kubesphere.io/workspace']) || ''), h('td', {}, (n.status && n.status.phase) || ''), h('td', {}, age(n.metadata.creationTimestamp))));
   clear(main, h('h1', { id: 'page-title' }, t('namespaces')), table([t('name'), t('workspaces'), t('status'), t('created')], rows, 'namespaces-table'));
 }
