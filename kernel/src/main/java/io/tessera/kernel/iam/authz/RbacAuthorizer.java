@@ -170,7 +170,7 @@ public final class RbacAuthorizer implements Authorizer {
         return false;
     }
 
-    static List<String> subjectKeys(UserInfo user) {
+    public static List<String> subjectKeys(UserInfo user) {
         List<String> keys = new ArrayList<>(1 + user.groups().size());
         keys.add("u:" + user.name());
         for (String g : user.groups()) {
