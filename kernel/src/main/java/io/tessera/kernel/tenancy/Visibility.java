@@ -61,9 +61,9 @@ public final class Visibility {
         return seesAllProjectsOf(user, ws) || projectsWithBindings(user).contains(ns);
     }
 
-    /** A plain RBAC question (department groups included only through the user's own groups). */
+    /** A plain RBAC question over the user's role bindings (not the self-access rules). */
     public boolean allowed(UserInfo user, String verb, String group, String resource, String ws, String ns, RequestInfo.Scope scope) {
-        return authorizer.check(user, AccessRequest.resource(verb, group, resource, "", "", ws, ns, scope)).allowed();
+        return authorizer.checkBindings(user, AccessRequest.resource(verb, group, resource, "", "", ws, ns, scope)).allowed();
     }
 
     /** Helper for handlers working with templates from an informer. */
