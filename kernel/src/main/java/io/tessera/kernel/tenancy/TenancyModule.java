@@ -10,11 +10,14 @@ import io.tessera.kernel.spi.KernelContext;
 import io.tessera.kernel.spi.KernelModule;
 import io.tessera.kernel.tenancy.api.TenancyTypes;
 import io.tessera.kernel.tenancy.clusters.HostCluster;
+import io.tessera.kernel.tenancy.isolation.NetworkIsolationController;
 import io.tessera.kernel.tenancy.members.MembersResource;
 import io.tessera.kernel.tenancy.projects.ProjectController;
 import io.tessera.kernel.tenancy.quotas.QuotaAdmission;
 import io.tessera.kernel.tenancy.quotas.QuotaResource;
 import io.tessera.kernel.tenancy.quotas.QuotaStatusController;
+import io.tessera.kernel.tenancy.quotas.QuotaWebhookRegistration;
+import io.tessera.kernel.tenancy.quotas.QuotaWebhookResource;
 import io.tessera.kernel.tenancy.workspaces.TenantResource;
 import io.tessera.kernel.tenancy.workspaces.WorkspaceController;
 import java.util.ArrayList;
@@ -64,6 +67,8 @@ public final class TenancyModule implements KernelModule {
         ProjectController projects = keep(new ProjectController(client));
         projects.start();
 
+        keep(new NetworkIsolationController(client, projects.namespaces(), workspaces.templates())).start();
+
         SharedIndexInformer<GenericKubernetesResource> workspaceQuotas =
                 keep(client.genericKubernetesResources(TenancyTypes.WORKSPACE_QUOTAS).inform());
         SharedIndexInformer<ResourceQuota> projectQuotas = keep(client.resourceQuotas().inAnyNamespace().inform());
@@ -72,7 +77,10 @@ public final class TenancyModule implements KernelModule {
 
         context.mountKapis(TenancyTypes.TENANT_GROUP, TenancyTypes.TENANT_VERSION,
                 new TenantResource(client, visibility, workspaces.templates(), projects.namespaces(), cluster.informer()),
-                new QuotaResource(client, visibility, quotaAdmission, workspaceQuotas, workspaces.templates()));
+                new QuotaResource(client, visibility, quotaAdmission, workspaceQuotas, workspaces.templates()),
+                new QuotaWebhookResource(quotaAdmission));
+        QuotaWebhookRegistration.registerIfConfigured(client, System.getenv(QuotaWebhookRegistration.URL_ENV),
+                System.getenv(QuotaWebhookRegistration.CA_ENV));
         context.mountKapis("iam.kubesphere.io", "v1beta1", new MembersResource(client));
         context.addReadinessCheck("tenancy", () -> workspaces.synced() && projects.synced() && departments.synced()
                 && workspaceQuotas.hasSynced() && projectQuotas.hasSynced());

@@ -287,4 +287,92 @@ class TenancyAcceptanceIT {
             assertThat(get(TenancyTypes.WORKSPACE_QUOTAS, null, "ws3-quota")).isNull();
         });
     }
+
+    @Test
+    @Order(10)
+    void projectAndWorkspaceIsolationCreateAndRemoveNetworkPolicies() throws Exception {
+        HttpResponse<String> on = http.json("PATCH", TENANT + "/workspaces/ws1/namespaces/p1", alice,
+                Map.of("metadata", Map.of("annotations", Map.of("kubesphere.io/network-isolate", "enabled"))));
+        assertThat(on.statusCode()).as(on.body()).isEqualTo(200);
+        await().atMost(WAIT).until(() -> kube.network().v1().networkPolicies().inNamespace("p1")
+                .withName("tessera-project-isolation").get() != null);
+        var policy = kube.network().v1().networkPolicies().inNamespace("p1").withName("tessera-project-isolation").get();
+        assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
+        assertThat(policy.getSpec().getPodSelector().getMatchLabels()).isNullOrEmpty();
+        var from = policy.getSpec().getIngress().get(0).getFrom();
+        assertThat(from.get(0).getPodSelector()).isNotNull();
+        assertThat(from.get(0).getNamespaceSelector()).isNull();
+        assertThat(from.get(1).getNamespaceSelector().getMatchExpressions().get(0).getValues())
+                .containsExactlyInAnyOrder("kubesphere-system", "kube-system");
+
+        JsonNode t = tree(http.get(TENANT + "/workspacetemplates/ws1", admin));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> body = IamHttp.JSON.convertValue(t, Map.class);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> spec = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) body.get("spec")).get("template"))
+                .get("spec");
+        spec.put("networkIsolation", true);
+        HttpResponse<String> wsOn = http.json("PUT", TENANT + "/workspacetemplates/ws1", admin, body);
+        assertThat(wsOn.statusCode()).as(wsOn.body()).isEqualTo(200);
+        await().atMost(WAIT).until(() -> kube.network().v1().networkPolicies().inNamespace("p1")
+                .withName("tessera-workspace-isolation").get() != null);
+        var wsPolicy = kube.network().v1().networkPolicies().inNamespace("p1").withName("tessera-workspace-isolation").get();
+        assertThat(wsPolicy.getSpec().getIngress().get(0).getFrom().get(0).getNamespaceSelector().getMatchLabels())
+                .containsEntry("kubesphere.io/workspace", "ws1");
+
+        HttpResponse<String> off = http.json("PATCH", TENANT + "/workspaces/ws1/namespaces/p1", alice,
+                Map.of("metadata", Map.of("annotations", Map.of("kubesphere.io/network-isolate", "disabled"))));
+        assertThat(off.statusCode()).as(off.body()).isEqualTo(200);
+        JsonNode t2 = tree(http.get(TENANT + "/workspacetemplates/ws1", admin));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> body2 = IamHttp.JSON.convertValue(t2, Map.class);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> spec2 = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) body2.get("spec")).get("template"))
+                .get("spec");
+        spec2.put("networkIsolation", false);
+        assertThat(http.json("PUT", TENANT + "/workspacetemplates/ws1", admin, body2).statusCode()).isEqualTo(200);
+        await().atMost(WAIT).until(() -> kube.network().v1().networkPolicies().inNamespace("p1").list().getItems().isEmpty());
+    }
+
+    static Map<String, Object> review(String operation, String namespace, Map<String, Object> object) {
+        return Map.of("apiVersion", "admission.k8s.io/v1", "kind", "AdmissionReview", "request",
+                Map.of("uid", "u-" + operation + object.get("kind"), "operation", operation, "namespace", namespace, "object", object));
+    }
+
+    static Map<String, Object> pod(String name, String cpuLimit) {
+        return Map.of("apiVersion", "v1", "kind", "Pod", "metadata", Map.of("name", name),
+                "spec", Map.of("containers", List.of(Map.of("name", "c", "image", "nginx",
+                        "resources", Map.of("limits", Map.of("cpu", cpuLimit))))));
+    }
+
+    @Test
+    @Order(11)
+    void admissionWebhookRefusesPodsWorkloadsAndQuotasPastTheWorkspaceQuota() throws Exception {
+        String path = TENANT + "/admissionreviews";
+        JsonNode big = tree(http.json("POST", path, admin, review("CREATE", "p1", pod("big", "3"))));
+        assertThat(big.path("kind").asText()).isEqualTo("AdmissionReview");
+        assertThat(big.path("response").path("uid").asText()).isEqualTo("u-CREATEPod");
+        assertThat(big.path("response").path("allowed").asBoolean()).isFalse();
+        assertThat(big.path("response").path("status").path("code").asInt()).isEqualTo(403);
+        assertThat(big.path("response").path("status").path("message").asText()).contains("ws1-quota").contains("2 left");
+
+        JsonNode small = tree(http.json("POST", path, admin, review("CREATE", "p1", pod("small", "1"))));
+        assertThat(small.path("response").path("allowed").asBoolean()).isTrue();
+
+        Map<String, Object> deployment = Map.of("apiVersion", "apps/v1", "kind", "Deployment", "metadata", Map.of("name", "d"),
+                "spec", Map.of("replicas", 3, "template", Map.of("spec", pod("x", "1").get("spec"))));
+        assertThat(tree(http.json("POST", path, admin, review("CREATE", "p1", deployment))).path("response").path("allowed")
+                .asBoolean()).isFalse();
+
+        Map<String, Object> quota = Map.of("apiVersion", "v1", "kind", "ResourceQuota", "metadata", Map.of("name", "more"),
+                "spec", Map.of("hard", Map.of("limits.cpu", "2")));
+        JsonNode q = tree(http.json("POST", path, admin, review("CREATE", "p1", quota)));
+        assertThat(q.path("response").path("allowed").asBoolean()).isFalse();
+        assertThat(q.path("response").path("status").path("message").asText()).contains("1 left");
+        // outside any workspace the workspace quota does not apply
+        assertThat(tree(http.json("POST", path, admin, review("CREATE", "default", pod("big", "3")))).path("response")
+                .path("allowed").asBoolean()).isTrue();
+        assertThat(http.json("POST", path, admin, Map.of("kind", "AdmissionReview")).statusCode()).isEqualTo(400);
+        assertThat(http.json("POST", path, carol, review("CREATE", "p1", pod("big", "3"))).statusCode()).isEqualTo(403);
+    }
 }
