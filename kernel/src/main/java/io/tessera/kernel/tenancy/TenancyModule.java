@@ -10,6 +10,8 @@ import io.tessera.kernel.spi.KernelContext;
 import io.tessera.kernel.spi.KernelModule;
 import io.tessera.kernel.tenancy.api.TenancyTypes;
 import io.tessera.kernel.tenancy.clusters.HostCluster;
+import io.tessera.kernel.tenancy.departments.DepartmentController;
+import io.tessera.kernel.tenancy.departments.Departments;
 import io.tessera.kernel.tenancy.isolation.NetworkIsolationController;
 import io.tessera.kernel.tenancy.members.MembersResource;
 import io.tessera.kernel.tenancy.projects.ProjectController;
@@ -60,6 +62,7 @@ public final class TenancyModule implements KernelModule {
 
         HostCluster cluster = keep(new HostCluster().start(client, host));
         Departments departments = keep(new Departments().start(client));
+        keep(new DepartmentController(client, departments)).start();
         Visibility visibility = new Visibility(authorizer, departments);
 
         WorkspaceController workspaces = keep(new WorkspaceController(client, host));

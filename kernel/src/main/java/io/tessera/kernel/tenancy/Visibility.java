@@ -5,6 +5,7 @@ import io.tessera.kernel.iam.authz.AccessRequest;
 import io.tessera.kernel.iam.authz.RbacAuthorizer;
 import io.tessera.kernel.routing.RequestInfo;
 import io.tessera.kernel.security.UserInfo;
+import io.tessera.kernel.tenancy.departments.Departments;
 import io.tessera.kernel.tenancy.api.TenancyTypes;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,7 +64,19 @@ public final class Visibility {
 
     /** A plain RBAC question over the user's role bindings (not the self-access rules). */
     public boolean allowed(UserInfo user, String verb, String group, String resource, String ws, String ns, RequestInfo.Scope scope) {
-        return authorizer.checkBindings(user, AccessRequest.resource(verb, group, resource, "", "", ws, ns, scope)).allowed();
+        return authorizer.checkBindings(withDepartments(user), AccessRequest.resource(verb, group, resource, "", "", ws, ns, scope))
+                .allowed();
+    }
+
+    /** The user with their departments added to their groups (bearer tokens carry none). */
+    public UserInfo withDepartments(UserInfo user) {
+        Set<String> groups = departments.groupsOf(user.name());
+        if (groups.isEmpty() || user.anonymous()) {
+            return user;
+        }
+        List<String> all = new ArrayList<>(user.groups());
+        groups.stream().filter(g -> !all.contains(g)).forEach(all::add);
+        return new UserInfo(user.name(), user.uid(), all, user.extra());
     }
 
     /** Helper for handlers working with templates from an informer. */

@@ -375,4 +375,41 @@ class TenancyAcceptanceIT {
         assertThat(http.json("POST", path, admin, Map.of("kind", "AdmissionReview")).statusCode()).isEqualTo(400);
         assertThat(http.json("POST", path, carol, review("CREATE", "p1", pod("big", "3"))).statusCode()).isEqualTo(403);
     }
+
+    @Test
+    @Order(12)
+    void aDepartmentsRoleMakesTheWorkspaceVisibleToItsMembersUntilTheDepartmentGoes() throws Exception {
+        assertThat(http.json("POST", IAM + "/users", admin, IamHttp.user("dave", "dave@example.com", "Passw0rddave",
+                "platform-regular")).statusCode()).isEqualTo(200);
+        String dave = http.bearer("dave", "Passw0rddave");
+        assertThat(names(http.get(TENANT + "/workspaces", dave))).isEmpty();
+
+        HttpResponse<String> group = http.json("POST", IAM + "/workspaces/ws1/groups", alice,
+                Map.of("apiVersion", "iam.kubesphere.io/v1beta1", "kind", "Group", "metadata", Map.of("name", "ws1-dev")));
+        assertThat(group.statusCode()).as(group.body()).isEqualTo(200);
+        assertThat(tree(group).path("metadata").path("labels").path("kubesphere.io/workspace").asText()).isEqualTo("ws1");
+        HttpResponse<String> binding = http.json("POST", IAM + "/workspaces/ws1/workspacerolebindings", alice,
+                Map.of("apiVersion", "iam.kubesphere.io/v1beta1", "kind", "WorkspaceRoleBinding",
+                        "metadata", Map.of("name", "ws1-dev-ws1-viewer", "labels", Map.of("iam.kubesphere.io/group-ref", "ws1-dev")),
+                        "subjects", List.of(Map.of("kind", "Group", "apiGroup", "rbac.authorization.k8s.io", "name", "ws1-dev")),
+                        "roleRef", Map.of("apiGroup", "iam.kubesphere.io", "kind", "WorkspaceRole", "name", "ws1-viewer")));
+        assertThat(binding.statusCode()).as(binding.body()).isEqualTo(200);
+        HttpResponse<String> members = http.json("POST", IAM + "/workspaces/ws1/groupbindings", alice,
+                Map.of("apiVersion", "iam.kubesphere.io/v1beta1", "kind", "GroupBinding",
+                        "metadata", Map.of("name", "ws1-dev-dave", "labels", Map.of("iam.kubesphere.io/group-ref", "ws1-dev")),
+                        "groupRef", Map.of("apiGroup", "iam.kubesphere.io", "kind", "Group", "name", "ws1-dev"), "users", List.of("dave")));
+        assertThat(members.statusCode()).as(members.body()).isEqualTo(200);
+
+        await().atMost(WAIT).until(() -> names(http.get(TENANT + "/workspaces", dave)).equals(List.of("ws1")));
+        assertThat(names(http.get(TENANT + "/workspaces/ws1/namespaces", dave))).containsExactly("p1");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(IamTypes.read(get(IamTypes.USERS, null, "dave"), "spec").get("groups"))
+                .isEqualTo(List.of("ws1-dev")));
+
+        assertThat(http.send("DELETE", IAM + "/workspaces/ws1/groups/ws1-dev", alice, null, null).statusCode()).isEqualTo(200);
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(get(TenancyTypes.GROUP_BINDINGS, null, "ws1-dev-dave")).isNull();
+            assertThat(get(IamTypes.WORKSPACE_ROLE_BINDINGS, null, "ws1-dev-ws1-viewer")).isNull();
+        });
+        await().atMost(WAIT).until(() -> names(http.get(TENANT + "/workspaces", dave)).isEmpty());
+    }
 }

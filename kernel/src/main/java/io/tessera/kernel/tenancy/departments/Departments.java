@@ -1,4 +1,4 @@
-package io.tessera.kernel.tenancy;
+package io.tessera.kernel.tenancy.departments;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -24,6 +24,10 @@ public final class Departments implements AutoCloseable {
         bindings.addIndexers(Map.of(BY_USER, Departments::users));
         bindings.start();
         return this;
+    }
+
+    public SharedIndexInformer<GenericKubernetesResource> informer() {
+        return bindings;
     }
 
     public boolean synced() {
@@ -56,7 +60,7 @@ public final class Departments implements AutoCloseable {
         return out;
     }
 
-    private static List<String> users(GenericKubernetesResource b) {
+    static List<String> users(GenericKubernetesResource b) {
         Object u = b.getAdditionalProperties().get("users");
         List<String> out = new ArrayList<>();
         if (u instanceof List<?> l) {
