@@ -9,7 +9,9 @@ import io.tessera.kernel.iam.authz.RbacIndex;
 import io.tessera.kernel.spi.KernelContext;
 import io.tessera.kernel.spi.KernelModule;
 import io.tessera.kernel.tenancy.api.TenancyTypes;
+import io.tessera.kernel.served.ServedResource;
 import io.tessera.kernel.tenancy.clusters.HostCluster;
+import io.tessera.kernel.tenancy.list.ResourcesResource;
 import io.tessera.kernel.tenancy.departments.DepartmentController;
 import io.tessera.kernel.tenancy.departments.Departments;
 import io.tessera.kernel.tenancy.isolation.NetworkIsolationController;
@@ -24,6 +26,7 @@ import io.tessera.kernel.tenancy.workspaces.TenantResource;
 import io.tessera.kernel.tenancy.workspaces.WorkspaceController;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +70,7 @@ public final class TenancyModule implements KernelModule {
 
         WorkspaceController workspaces = keep(new WorkspaceController(client, host));
         workspaces.start();
-        ProjectController projects = keep(new ProjectController(client));
+        ProjectController projects = keep(new ProjectController(client, workspaces.templates()));
         projects.start();
 
         keep(new NetworkIsolationController(client, projects.namespaces(), workspaces.templates())).start();
@@ -85,6 +88,12 @@ public final class TenancyModule implements KernelModule {
         QuotaWebhookRegistration.registerIfConfigured(client, System.getenv(QuotaWebhookRegistration.URL_ENV),
                 System.getenv(QuotaWebhookRegistration.CA_ENV));
         context.mountKapis("iam.kubesphere.io", "v1beta1", new MembersResource(client));
+        context.mountKapis("resources.kubesphere.io", "v1alpha3", new ResourcesResource(client));
+        // the other tenancy kinds through the generic served-resource API (reference §5.2)
+        context.mountKapis("quota.kubesphere.io", "v1alpha2",
+                new ServedResource(client, "quota.kubesphere.io", "v1alpha2", Map.of("resourcequotas", TenancyTypes.WORKSPACE_QUOTAS)));
+        context.mountKapis("cluster.kubesphere.io", "v1alpha1",
+                new ServedResource(client, "cluster.kubesphere.io", "v1alpha1", Map.of("clusters", TenancyTypes.CLUSTERS)));
         context.addReadinessCheck("tenancy", () -> workspaces.synced() && projects.synced() && departments.synced()
                 && workspaceQuotas.hasSynced() && projectQuotas.hasSynced());
         LOG.info("event=tenancy-started hostCluster={}", host);

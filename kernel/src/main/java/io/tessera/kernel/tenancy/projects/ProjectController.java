@@ -1,7 +1,9 @@
 package io.tessera.kernel.tenancy.projects;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.tessera.kernel.iam.api.IamTypes;
 import io.tessera.kernel.tenancy.BuiltinRoleCopies;
@@ -14,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Namespaces labelled {@code kubesphere.io/workspace} are projects (reference §4.1): they get
+ * Namespaces labelled {@code kubesphere.io/workspace} with an existing WorkspaceTemplate are projects (reference §4.1): they get
  * {@code kubesphere.io/managed=true}, the Roles {@code admin|operator|viewer} copied from the
  * namespace-scoped BuiltinRoles, and their creator (annotation {@code kubesphere.io/creator}) bound
  * as {@code admin}. A namespace's own deletion removes its Roles and RoleBindings with it (they
@@ -28,10 +30,12 @@ public final class ProjectController implements AutoCloseable {
     private final BuiltinRoleCopies roles;
     private final MemberBindings bindings;
     private final Reconciler queue;
+    private final SharedIndexInformer<GenericKubernetesResource> templates;
     private SharedIndexInformer<Namespace> namespaces;
 
-    public ProjectController(KubernetesClient client) {
+    public ProjectController(KubernetesClient client, SharedIndexInformer<GenericKubernetesResource> templates) {
         this.client = client;
+        this.templates = templates;
         this.roles = new BuiltinRoleCopies(client);
         this.bindings = new MemberBindings(client);
         this.queue = new Reconciler("projects", this::reconcile);
@@ -39,6 +43,26 @@ public final class ProjectController implements AutoCloseable {
 
     public void start() {
         namespaces = client.namespaces().inform(queue.handler());
+        // a project may be labelled before its workspace reaches this replica's cache
+        templates.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(GenericKubernetesResource t) {
+                for (Namespace ns : namespaces.getStore().list()) {
+                    Map<String, String> l = ns.getMetadata().getLabels();
+                    if (l != null && t.getMetadata().getName().equals(l.get(TenancyTypes.LABEL_WORKSPACE))) {
+                        queue.enqueue(ns.getMetadata().getName());
+                    }
+                }
+            }
+
+            @Override
+            public void onUpdate(GenericKubernetesResource o, GenericKubernetesResource t) {
+            }
+
+            @Override
+            public void onDelete(GenericKubernetesResource t, boolean unknown) {
+            }
+        });
     }
 
     /** The namespace informer (tenancy's lists read projects from it). */
@@ -57,8 +81,9 @@ public final class ProjectController implements AutoCloseable {
         }
         Map<String, String> labels = ns.getMetadata().getLabels() == null ? Map.of() : ns.getMetadata().getLabels();
         String ws = labels.getOrDefault(TenancyTypes.LABEL_WORKSPACE, "");
-        if (ws.isEmpty()) {
-            return;
+        GenericKubernetesResource t = ws.isEmpty() ? null : templates.getStore().getByKey(ws);
+        if (t == null || t.getMetadata().getDeletionTimestamp() != null) {
+            return; // not (or no longer) a project of an existing workspace
         }
         if (!"true".equals(labels.get(TenancyTypes.LABEL_MANAGED))) {
             client.namespaces().withName(name).edit(x -> {
