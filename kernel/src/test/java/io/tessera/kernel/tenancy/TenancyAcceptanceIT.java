@@ -181,6 +181,11 @@ class TenancyAcceptanceIT {
         assertThat(names(http.get(TENANT + "/workspaces", bob))).containsExactly("ws1");
         assertThat(names(http.get(TENANT + "/workspaces/ws1/namespaces", bob))).containsExactly("p1");
         assertThat(http.get(TENANT + "/workspacetemplates/other", bob).statusCode()).isEqualTo(404);
+        assertThat(names(http.get(TENANT + "/namespaces", bob))).containsExactly("p1");
+        assertThat(names(http.get(TENANT + "/clusters", bob))).containsExactly("host");
+        assertThat(names(http.get(TENANT + "/workspacetemplates?name=ws", bob))).containsExactly("ws1");
+        assertThat(names(http.get(TENANT + "/workspacetemplates?fieldSelector=spec.template.spec.manager%3Dalice", admin)))
+                .contains("ws1").doesNotContain("other");
 
         HttpResponse<String> quota = http.json("POST", TENANT + "/namespaces/p1/resourcequotas", bob,
                 Map.of("metadata", Map.of("name", "q"), "spec", Map.of("hard", Map.of("pods", "1"))));
@@ -204,6 +209,11 @@ class TenancyAcceptanceIT {
         assertThat(http.get(TENANT + "/workspaces/ws1/namespaces/p1", carol).statusCode()).isEqualTo(404);
         assertThat(http.get(TENANT + "/workspaces/ws1/resourcequotas", carol).statusCode()).isEqualTo(404);
         assertThat(http.get(IAM + "/workspaces/ws1/workspacemembers", carol).statusCode()).isEqualTo(403);
+        assertThat(http.get(IAM + "/namespaces/p1/namespacemembers", carol).statusCode()).isEqualTo(403);
+        assertThat(http.get(TENANT + "/namespaces/p1/resourcequotas", carol).statusCode()).isEqualTo(404);
+        assertThat(names(http.get(TENANT + "/clusters", carol))).isEmpty();
+        assertThat(http.get("/kapis/resources.kubesphere.io/v1alpha3/namespaces/p1/configmaps", carol).statusCode()).isEqualTo(403);
+        assertThat(http.get("/kapis/iam.kubesphere.io/v1beta1/workspaces/ws1/workspaceroles", carol).statusCode()).isEqualTo(403);
         // platform admins see everything
         assertThat(names(http.get(TENANT + "/workspacetemplates", admin))).contains("ws1", "other");
     }
