@@ -55,7 +55,7 @@ final class Router extends Handler.Wrapper {
             default -> {
             }
         }
-        if (under(path, "/dist")) {
+        if (under(path, "/dist") && table.mountFor(path) == null) {
             return notServed(request, response, callback, "dist", "no extension serves " + path);
         }
         if (under(path, "/proxy")) {
