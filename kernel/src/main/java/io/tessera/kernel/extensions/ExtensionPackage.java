@@ -76,12 +76,21 @@ public final class ExtensionPackage {
 
     /** Entries under {@code crds/} (YAML streams of CustomResourceDefinitions). */
     public List<byte[]> crds() throws IOException {
+        return yamlUnder("crds/");
+    }
+
+    /** Entries under {@code roletemplates/} (YAML streams of iam.kubesphere.io RoleTemplates). */
+    public List<byte[]> roleTemplates() throws IOException {
+        return yamlUnder("roletemplates/");
+    }
+
+    private List<byte[]> yamlUnder(String folder) throws IOException {
         List<byte[]> out = new ArrayList<>();
         try (ZipFile zip = new ZipFile(file.toFile())) {
             var entries = zip.entries();
             while (entries.hasMoreElements()) {
                 ZipEntry e = entries.nextElement();
-                if (!e.isDirectory() && e.getName().startsWith("crds/")
+                if (!e.isDirectory() && e.getName().startsWith(folder)
                         && (e.getName().endsWith(".yaml") || e.getName().endsWith(".yml"))) {
                     try (InputStream in = zip.getInputStream(e)) {
                         out.add(in.readAllBytes());

@@ -73,6 +73,7 @@ final class ExtensionRuntime implements AutoCloseable {
         ExtensionManifest m = pkg.manifest();
         long begin = System.nanoTime();
         applyCrds(pkg);
+        List<String> templates = applyRoleTemplates(pkg);
         List<Path> jars;
         try {
             jars = pkg.extractBundles(workDir);
@@ -109,6 +110,9 @@ final class ExtensionRuntime implements AutoCloseable {
                 context.close();
             }
             uninstallQuietly(bundle, jars.get(0));
+            if (!running.containsKey(m.name())) {
+                deleteRoleTemplates(m.name(), List.of());
+            }
             if (t instanceof StartFailedException s) {
                 throw s;
             }
@@ -121,6 +125,8 @@ final class ExtensionRuntime implements AutoCloseable {
         Running old = running.put(m.name(), now);
         if (old != null) {
             stop(old);
+            // templates the new version no longer ships go away with the old version
+            deleteRoleTemplates(m.name(), templates);
         }
         LOG.info("event=extension.started name={} version={} previous={} ms={}", m.name(), m.version(),
                 old == null ? "" : old.version(), (System.nanoTime() - begin) / 1_000_000);
@@ -142,6 +148,7 @@ final class ExtensionRuntime implements AutoCloseable {
             return false;
         }
         stop(r);
+        deleteRoleTemplates(name, List.of());
         changed.run();
         return true;
     }
@@ -182,6 +189,62 @@ final class ExtensionRuntime implements AutoCloseable {
             }
         } catch (Exception e) {
             throw new StartFailedException("cannot apply the CRDs of " + pkg.manifest().name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    static final io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext ROLE_TEMPLATES =
+            new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder().withGroup("iam.kubesphere.io")
+                    .withVersion("v1beta1").withKind("RoleTemplate").withPlural("roletemplates").withNamespaced(false).build();
+
+    /** Creates or replaces the package's RoleTemplates, labelled with the extension; returns their names. */
+    private List<String> applyRoleTemplates(ExtensionPackage pkg) throws StartFailedException {
+        String name = pkg.manifest().name();
+        List<String> names = new java.util.ArrayList<>();
+        try {
+            for (byte[] doc : pkg.roleTemplates()) {
+                for (var item : client.load(new ByteArrayInputStream(doc)).items()) {
+                    if (!(item instanceof io.fabric8.kubernetes.api.model.GenericKubernetesResource r)
+                            || !"RoleTemplate".equals(r.getKind())) {
+                        throw new StartFailedException("roletemplates/ of " + name + " holds a " + item.getKind()
+                                + ", only RoleTemplates belong there", null);
+                    }
+                    var labels = new java.util.LinkedHashMap<String, String>();
+                    if (r.getMetadata().getLabels() != null) {
+                        labels.putAll(r.getMetadata().getLabels());
+                    }
+                    labels.put(ExtensionTypes.EXTENSION_REF, name);
+                    labels.put("iam.kubesphere.io/role-template", "true");
+                    r.getMetadata().setLabels(labels);
+                    var ops = client.genericKubernetesResources(ROLE_TEMPLATES);
+                    var existing = ops.withName(r.getMetadata().getName()).get();
+                    if (existing == null) {
+                        ops.resource(r).create();
+                    } else {
+                        r.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
+                        ops.resource(r).update();
+                    }
+                    names.add(r.getMetadata().getName());
+                }
+            }
+        } catch (StartFailedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new StartFailedException("cannot apply the role templates of " + name + ": " + e.getMessage(), e);
+        }
+        return names;
+    }
+
+    /** Deletes the extension's RoleTemplates except {@code keep}. */
+    private void deleteRoleTemplates(String name, List<String> keep) {
+        try {
+            var ops = client.genericKubernetesResources(ROLE_TEMPLATES);
+            for (var r : ops.withLabel(ExtensionTypes.EXTENSION_REF, name).list().getItems()) {
+                if (!keep.contains(r.getMetadata().getName())) {
+                    ops.withName(r.getMetadata().getName()).delete();
+                }
+            }
+        } catch (Exception e) {
+            LOG.warn("event=extension.roletemplates.delete.failed name={} error=\"{}\"", name, e.toString());
         }
     }
 

@@ -52,9 +52,29 @@ public final class ExtensionsModule implements KernelModule {
         context.mountPath("/dist", console.new Dist());
         // console bundles are fetched by the browser before login, as KubeSphere's /dist
         context.addPublicPath("GET /dist/*");
+        applyRoleTemplates(context.kubernetes());
         controller = new InstallPlanController(context.kubernetes(), repository, runtime);
         controller.start();
         LOG.info("event=extensions.started repository={}", context.config().extensions().repositoryDir());
+    }
+
+    private static void applyRoleTemplates(io.fabric8.kubernetes.client.KubernetesClient client) throws java.io.IOException {
+        try (var in = ExtensionsModule.class.getClassLoader().getResourceAsStream("extensions/roletemplates.yaml")) {
+            if (in == null) {
+                throw new java.io.IOException("extensions/roletemplates.yaml is missing from the kernel");
+            }
+            var ops = client.genericKubernetesResources(ExtensionRuntime.ROLE_TEMPLATES);
+            for (var item : client.load(in).items()) {
+                var r = (io.fabric8.kubernetes.api.model.GenericKubernetesResource) item;
+                var existing = ops.withName(r.getMetadata().getName()).get();
+                if (existing == null) {
+                    ops.resource(r).create();
+                } else {
+                    r.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
+                    ops.resource(r).update();
+                }
+            }
+        }
     }
 
     /** Adds a package to the built-in repository at run time (tests, the testkit). */
