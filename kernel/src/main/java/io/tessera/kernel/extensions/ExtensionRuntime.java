@@ -48,7 +48,11 @@ final class ExtensionRuntime implements AutoCloseable {
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     private final Runnable changed;
 
-    ExtensionRuntime(FelixHost osgi, KubernetesClient client, AuditBus audit, Path workDir, Runnable changed) {
+    private final String replicaId;
+
+    ExtensionRuntime(FelixHost osgi, KubernetesClient client, AuditBus audit, Path workDir, Runnable changed,
+            String replicaId) {
+        this.replicaId = replicaId;
         this.osgi = osgi;
         this.client = client;
         this.audit = audit;
@@ -102,7 +106,8 @@ final class ExtensionRuntime implements AutoCloseable {
                 throw new StartFailedException(entry + " does not implement " + Extension.class.getName(), null);
             }
             extension = e;
-            context = new RuntimeContext(m, bundle.getBundleContext(), client, new ScopedKubeClient(client, m, audit), config);
+            context = new RuntimeContext(m, bundle.getBundleContext(), client, new ScopedKubeClient(client, m, audit), config,
+                    replicaId);
             extension.start(context);
         } catch (Throwable t) {
             // the extension's failure must not leave anything of it behind, nor reach the kernel

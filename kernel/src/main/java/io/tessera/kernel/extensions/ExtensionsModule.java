@@ -21,6 +21,7 @@ public final class ExtensionsModule implements KernelModule {
     private InstallPlanController controller;
     private ConsoleEntries console;
     private RepositoryLoader repository;
+    private ReplicaRegistry replicas;
 
     @Override
     public String name() {
@@ -42,8 +43,15 @@ public final class ExtensionsModule implements KernelModule {
         Path work = context.config().dataDir().resolve("extensions");
         Files.createDirectories(work);
         ConsoleEntries[] holder = new ConsoleEntries[1];
-        runtime = new ExtensionRuntime(context.osgi(), context.kubernetes(), context.auditBus(), work,
-                () -> holder[0].changed());
+        replicas = new ReplicaRegistry(context.kubernetes());
+        ExtensionRuntime[] rt = new ExtensionRuntime[1];
+        runtime = new ExtensionRuntime(context.osgi(), context.kubernetes(), context.auditBus(), work, () -> {
+            holder[0].changed();
+            java.util.Map<String, String> served = new java.util.TreeMap<>();
+            rt[0].all().forEach((n, r) -> served.put(n, r.version()));
+            replicas.report(served);
+        }, replicas.id());
+        rt[0] = runtime;
         console = new ConsoleEntries(runtime);
         holder[0] = console;
         repository = new RepositoryLoader(context.kubernetes());
@@ -53,7 +61,8 @@ public final class ExtensionsModule implements KernelModule {
         // console bundles are fetched by the browser before login, as KubeSphere's /dist
         context.addPublicPath("GET /dist/*");
         applyRoleTemplates(context.kubernetes());
-        controller = new InstallPlanController(context.kubernetes(), repository, runtime);
+        controller = new InstallPlanController(context.kubernetes(), repository, runtime, replicas);
+        replicas.start(controller::enqueueAll);
         controller.start();
         LOG.info("event=extensions.started repository={}", context.config().extensions().repositoryDir());
     }
@@ -92,6 +101,9 @@ public final class ExtensionsModule implements KernelModule {
         }
         if (runtime != null) {
             runtime.close();
+        }
+        if (replicas != null) {
+            replicas.close();
         }
     }
 }

@@ -35,6 +35,7 @@ final class InstallPlanController implements AutoCloseable {
     private final KubernetesClient client;
     private final RepositoryLoader repository;
     private final ExtensionRuntime runtime;
+    private final ReplicaRegistry replicas;
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "extensions-installplans");
         t.setDaemon(true);
@@ -45,7 +46,9 @@ final class InstallPlanController implements AutoCloseable {
     private final Map<String, String> failed = new ConcurrentHashMap<>();
     private SharedIndexInformer<GenericKubernetesResource> informer;
 
-    InstallPlanController(KubernetesClient client, RepositoryLoader repository, ExtensionRuntime runtime) {
+    InstallPlanController(KubernetesClient client, RepositoryLoader repository, ExtensionRuntime runtime,
+            ReplicaRegistry replicas) {
+        this.replicas = replicas;
         this.client = client;
         this.repository = repository;
         this.runtime = runtime;
@@ -71,6 +74,15 @@ final class InstallPlanController implements AutoCloseable {
                 enqueue(obj.getMetadata().getName(), 0);
             }
         });
+    }
+
+    /** Another replica's served set changed: re-evaluate every plan. */
+    void enqueueAll() {
+        if (informer != null) {
+            for (String key : informer.getStore().listKeys()) {
+                enqueue(key, 0);
+            }
+        }
     }
 
     private void enqueue(String name, long delaySeconds) {
@@ -134,8 +146,9 @@ final class InstallPlanController implements AutoCloseable {
                 }
             }
             failed.remove(planName);
-            writeStatus(planName, "Installed", true, version, hash, "Installed", "True",
-                    "InstallSuccessful", "extension " + name + " " + version + " is served");
+            Map<String, Object> st = plan.getAdditionalProperties().get("status") instanceof Map<?, ?> x
+                    ? (Map<String, Object>) x : Map.of();
+            served(planName, name, version, hash, "Upgrading".equals(st.get("state")));
             return;
         }
         if (desired.equals(failed.get(planName))) {
@@ -154,8 +167,7 @@ final class InstallPlanController implements AutoCloseable {
         try {
             runtime.start(pkg, config(pkg.manifest(), configYaml), hash);
             failed.remove(planName);
-            writeStatus(planName, "Installed", true, version, hash, upgrade ? "Upgraded" : "Installed", "True",
-                    upgrade ? "UpgradeSuccessful" : "InstallSuccessful", "extension " + name + " " + version + " is served");
+            served(planName, name, version, hash, upgrade);
         } catch (ExtensionRuntime.StartFailedException | IllegalArgumentException e) {
             failed.put(planName, desired);
             String previous = current.map(r -> "; version " + r.version() + " keeps serving").orElse("");
@@ -163,6 +175,19 @@ final class InstallPlanController implements AutoCloseable {
                     upgrade ? "Upgraded" : "Installed", "False", upgrade ? "UpgradeFailed" : "InstallFailed",
                     e.getMessage() + previous);
         }
+    }
+
+    /** "Installed" only once every live kernel replica serves the version; until then Installing/Upgrading. */
+    private void served(String planName, String name, String version, String hash, boolean upgrade) {
+        int[] count = replicas.serving(name, version, true);
+        if (count[0] < count[1]) {
+            writeStatus(planName, upgrade ? "Upgrading" : "Installing", true, version, hash, "Initialized", "True",
+                    "Initialized", "served by " + count[0] + " of " + count[1] + " kernel replicas");
+            return;
+        }
+        writeStatus(planName, "Installed", true, version, hash, upgrade ? "Upgraded" : "Installed", "True",
+                upgrade ? "UpgradeSuccessful" : "InstallSuccessful",
+                "extension " + name + " " + version + " is served by " + count[1] + " kernel replica(s)");
     }
 
     /** spec.config YAML deep-merged over the package's configuration defaults. */

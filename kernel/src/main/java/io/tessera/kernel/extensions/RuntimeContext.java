@@ -49,9 +49,12 @@ final class RuntimeContext implements ExtensionContext, AutoCloseable {
     private final List<ScheduledExecutorService> executors = new CopyOnWriteArrayList<>();
     private volatile Map<String, Object> config;
     private volatile boolean closed;
+    private final String replicaId;
+    private final List<java.util.concurrent.CompletableFuture<?>> elections = new CopyOnWriteArrayList<>();
 
     RuntimeContext(ExtensionManifest manifest, BundleContext bundle, KubernetesClient kernelClient,
-            ScopedKubeClient scoped, Map<String, Object> config) {
+            ScopedKubeClient scoped, Map<String, Object> config, String replicaId) {
+        this.replicaId = replicaId;
         this.manifest = manifest;
         this.bundle = bundle;
         this.kernelClient = kernelClient;
@@ -128,7 +131,44 @@ final class RuntimeContext implements ExtensionContext, AutoCloseable {
         executors.add(executor);
         ResourceDefinitionContext rdc = new ResourceDefinitionContext.Builder().withGroup(g).withVersion(version)
                 .withPlural(plural).withNamespaced(true).build();
-        SharedIndexInformer<GenericKubernetesResource> informer = kernelClient.genericKubernetesResources(rdc)
+        // one replica runs the controller: leader election on a Lease per extension × resource
+        String leaseName = "tessera-ext-" + name() + "-" + plural.replace('/', '-');
+        SharedIndexInformer<?>[] current = new SharedIndexInformer<?>[1];
+        var config = new io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder()
+                .withName(leaseName)
+                .withLock(new io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock(
+                        ReplicaRegistry.NAMESPACE, leaseName, replicaId))
+                .withLeaseDuration(Duration.ofSeconds(ReplicaRegistry.LEASE_SECONDS))
+                .withRenewDeadline(Duration.ofSeconds(10))
+                .withRetryPeriod(Duration.ofSeconds(2))
+                .withReleaseOnCancel(true)
+                .withLeaderCallbacks(new io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks(
+                        () -> {
+                            if (closed) {
+                                return;
+                            }
+                            LOG.info("event=extension.controller.leading extension={} resource={} replica={}", name(), plural, replicaId);
+                            current[0] = informer(rdc, executor, reconciler, plural);
+                            informers.add(current[0]);
+                        },
+                        () -> {
+                            LOG.info("event=extension.controller.stopped-leading extension={} resource={} replica={}", name(), plural,
+                                    replicaId);
+                            if (current[0] != null) {
+                                current[0].close();
+                                informers.remove(current[0]);
+                                current[0] = null;
+                            }
+                        },
+                        leader -> LOG.debug("event=extension.controller.leader extension={} resource={} leader={}", name(), plural,
+                                leader)))
+                .build();
+        elections.add(kernelClient.leaderElector().withConfig(config).build().start());
+    }
+
+    private SharedIndexInformer<GenericKubernetesResource> informer(ResourceDefinitionContext rdc,
+            ScheduledExecutorService executor, Reconciler reconciler, String plural) {
+        return kernelClient.genericKubernetesResources(rdc)
                 .inAnyNamespace().inform(new ResourceEventHandler<>() {
                     @Override
                     public void onAdd(GenericKubernetesResource obj) {
@@ -147,7 +187,6 @@ final class RuntimeContext implements ExtensionContext, AutoCloseable {
                     public void onDelete(GenericKubernetesResource obj, boolean unknown) {
                     }
                 });
-        informers.add(informer);
     }
 
     private void run(ScheduledExecutorService executor, Reconciler reconciler, String plural,
@@ -196,6 +235,11 @@ final class RuntimeContext implements ExtensionContext, AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        for (var election : elections) {
+            // cancel releases the lease (releaseOnCancel), so another replica takes over at once
+            election.cancel(true);
+        }
+        elections.clear();
         for (SharedIndexInformer<?> i : informers) {
             i.close();
         }

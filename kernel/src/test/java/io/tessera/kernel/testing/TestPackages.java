@@ -41,7 +41,7 @@ public final class TestPackages {
                 permissions:
                 - group: ""
                   resources: [configmaps]
-                  verbs: [get, list]
+                  verbs: [get, list, watch]
                 bundles: [bundles/greeter.jar]
                 console:
                   entry: console/index.js

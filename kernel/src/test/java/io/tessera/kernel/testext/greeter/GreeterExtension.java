@@ -17,5 +17,7 @@ public class GreeterExtension implements Extension {
         }
         String group = String.valueOf(context.config().getOrDefault("group", "greeter.tessera.io"));
         context.kapis(group, "v1alpha1", new GreeterApplication(context));
+        // a controller too, so install/uninstall cycles and replicas exercise leader election and its cleanup
+        context.controller("", "v1", "configmaps", configMap -> io.tessera.extension.api.kube.Reconciler.Result.DONE);
     }
 }
