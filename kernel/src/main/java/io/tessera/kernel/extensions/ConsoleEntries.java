@@ -31,9 +31,15 @@ final class ConsoleEntries {
     private final AtomicLong resourceVersion = new AtomicLong(1);
     private final Object signal = new Object();
     private volatile boolean closed;
+    private volatile Integrations integrations;
 
     ConsoleEntries(ExtensionRuntime runtime) {
         this.runtime = runtime;
+    }
+
+    /** Adds out-of-process extensions' JSBundles and ExtensionEntries to the list and to /dist. */
+    void integrations(Integrations value) {
+        this.integrations = value;
     }
 
     void changed() {
@@ -63,6 +69,15 @@ final class ConsoleEntries {
             item.put("entries", m.consoleEntries());
             items.add(item);
         });
+        Integrations external = integrations;
+        if (external != null) {
+            for (Map<String, Object> item : external.consoleItems()) {
+                boolean inProcess = items.stream().anyMatch(i -> i.get("extensionName").equals(item.get("extensionName")));
+                if (!inProcess) {
+                    items.add(item);
+                }
+            }
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("resourceVersion", Long.toString(resourceVersion.get()));
         out.put("items", items);
@@ -122,6 +137,13 @@ final class ConsoleEntries {
         @GET
         public Response asset(@PathParam("extension") String extension, @PathParam("file") String file) throws IOException {
             var running = runtime.running(extension);
+            Integrations external = integrations;
+            if (running.isEmpty() && external != null) {
+                byte[] js = external.jsBundle("/dist/" + extension + "/" + file);
+                if (js != null) {
+                    return Response.ok(js, "application/javascript; charset=utf-8").build();
+                }
+            }
             if (running.isEmpty()) {
                 return notFound("no extension " + extension + " is running");
             }

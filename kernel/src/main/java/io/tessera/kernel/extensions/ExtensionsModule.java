@@ -22,6 +22,7 @@ public final class ExtensionsModule implements KernelModule {
     private ConsoleEntries console;
     private RepositoryLoader repository;
     private ReplicaRegistry replicas;
+    private Integrations integrations;
 
     @Override
     public String name() {
@@ -58,6 +59,10 @@ public final class ExtensionsModule implements KernelModule {
         repository.load(context.config().extensions().repositoryDir());
         context.mountKapis(CONSOLE_GROUP, "v1alpha1", console.new Api());
         context.mountPath("/dist", console.new Dist());
+        integrations = new Integrations(context.kubernetes(), context.osgi().context(), console::changed);
+        integrations.start();
+        console.integrations(integrations);
+        context.mountPath("/proxy", integrations.new ReverseProxyResource());
         // console bundles are fetched by the browser before login, as KubeSphere's /dist
         context.addPublicPath("GET /dist/*");
         applyRoleTemplates(context.kubernetes());
@@ -98,6 +103,9 @@ public final class ExtensionsModule implements KernelModule {
         }
         if (controller != null) {
             controller.close();
+        }
+        if (integrations != null) {
+            integrations.close();
         }
         if (runtime != null) {
             runtime.close();

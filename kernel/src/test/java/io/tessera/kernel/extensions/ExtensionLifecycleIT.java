@@ -216,6 +216,77 @@ class ExtensionLifecycleIT {
         }
     }
 
+    @Test
+    void outOfProcessExtensionIsServedThroughApiServiceReverseProxyJsBundleAndEntries() throws Exception {
+        com.sun.net.httpserver.HttpServer backend = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        backend.createContext("/", exchange -> {
+            Map<String, Object> seen = new LinkedHashMap<>();
+            seen.put("method", exchange.getRequestMethod());
+            seen.put("uri", exchange.getRequestURI().toString());
+            seen.put("user", exchange.getRequestHeaders().getFirst("X-Remote-User"));
+            seen.put("groups", exchange.getRequestHeaders().get("X-Remote-Group"));
+            seen.put("authorization", exchange.getRequestHeaders().getFirst("Authorization"));
+            seen.put("extra", exchange.getRequestHeaders().getFirst("X-Extra"));
+            byte[] body = IamHttp.JSON.writeValueAsBytes(seen);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        backend.start();
+        String url = "http://127.0.0.1:" + backend.getAddress().getPort();
+        try {
+            create(Integrations.API_SERVICES, "v1alpha1.demo.tessera.io", "demo",
+                    Map.of("group", "demo.tessera.io", "version", "v1alpha1", "url", url));
+            create(Integrations.REVERSE_PROXIES, "demo-ui", "demo", Map.of(
+                    "matcher", Map.of("method", "*", "path", "/proxy/demo/*"),
+                    "upstream", Map.of("url", url),
+                    "directives", Map.of("stripPathPrefix", "/proxy/demo", "authProxy", true, "headerUp", List.of("+X-Extra yes"))));
+            create(Integrations.JS_BUNDLES, "demo", "demo", Map.of("raw",
+                    java.util.Base64.getEncoder().encodeToString("export default { name: 'demo' };".getBytes())));
+            create(Integrations.EXTENSION_ENTRIES, "demo-entries", "demo", Map.of("entries",
+                    List.of(Map.of("parent", "global", "name", "demo", "link", "/demo", "title", "DEMO"))));
+
+            String api = "/kapis/demo.tessera.io/v1alpha1/namespaces/p1/widgets?limit=2";
+            await().atMost(DEADLINE).until(() -> get(api).statusCode() == 200);
+            JsonNode seen = tree(get(api));
+            assertThat(seen.path("uri").asText()).isEqualTo(api);
+            assertThat(seen.path("user").asText()).isEqualTo("admin");
+            assertThat(seen.path("groups").toString()).contains("system:authenticated");
+            assertThat(seen.path("authorization").isNull()).as("the caller's token is not forwarded").isTrue();
+
+            await().atMost(DEADLINE).until(() -> get("/proxy/demo/index.html?a=b").statusCode() == 200);
+            JsonNode proxied = tree(get("/proxy/demo/index.html?a=b"));
+            assertThat(proxied.path("uri").asText()).isEqualTo("/index.html?a=b");
+            assertThat(proxied.path("extra").asText()).isEqualTo("yes");
+            assertThat(proxied.path("user").asText()).isEqualTo("admin");
+
+            await().atMost(DEADLINE).until(() -> http.get("/dist/demo/index.js", null).statusCode() == 200);
+            assertThat(http.get("/dist/demo/index.js", null).body()).contains("export default");
+            await().atMost(DEADLINE).until(() -> entryNames().contains("demo"));
+
+            kube.genericKubernetesResources(Integrations.API_SERVICES).withName("v1alpha1.demo.tessera.io").delete();
+            await().atMost(DEADLINE).until(() -> get(api).statusCode() == 404);
+        } finally {
+            for (var kind : List.of(Integrations.API_SERVICES, Integrations.REVERSE_PROXIES, Integrations.JS_BUNDLES,
+                    Integrations.EXTENSION_ENTRIES)) {
+                kube.genericKubernetesResources(kind).delete();
+            }
+            backend.stop(0);
+        }
+    }
+
+    static void create(io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext kind, String name, String extension,
+            Map<String, Object> spec) {
+        GenericKubernetesResource o = new GenericKubernetesResource();
+        o.setApiVersion(kind.getGroup() + "/" + kind.getVersion());
+        o.setKind(kind.getKind());
+        o.setMetadata(new ObjectMetaBuilder().withName(name).withLabels(Map.of("kubesphere.io/extension-ref", extension)).build());
+        o.setAdditionalProperty("spec", spec);
+        kube.genericKubernetesResources(kind).resource(o).create();
+    }
+
     static ClassLoader loaderOf(String symbolicName) {
         for (Bundle b : kernel.osgi().context().getBundles()) {
             if (symbolicName.equals(b.getSymbolicName()) && b.getState() == Bundle.ACTIVE) {
