@@ -184,7 +184,7 @@ class ExtensionLifecycleIT {
     }
 
     @Test
-    void scopedClientAllowsDeclaredConfigmapsAndRefusesSecretsWithAuditEvent() throws Exception {
+    void scopedClientRefusesUndeclaredSecretsWithAuditEventAndAnExtensionBugIsAStatus500() throws Exception {
         List<AuditEvent> refused = new CopyOnWriteArrayList<>();
         try (AutoCloseable sub = kernel.auditBus().subscribe(e -> {
             if (e.user().equals("extension:greeter")) {
@@ -195,6 +195,12 @@ class ExtensionLifecycleIT {
             await().atMost(DEADLINE).until(() -> get(GREETINGS).statusCode() == 200);
             HttpResponse<String> cms = get("/kapis/greeter.tessera.io/v1alpha1/peek/configmaps");
             assertThat(cms.statusCode()).as(cms.body()).isEqualTo(200);
+            HttpResponse<String> boom = get("/kapis/greeter.tessera.io/v1alpha1/boom");
+            assertThat(boom.statusCode()).isEqualTo(500);
+            assertThat(tree(boom).path("kind").asText()).isEqualTo("Status");
+            assertThat(boom.body()).doesNotContain("greeter bug").doesNotContain("at io.tessera");
+            assertThat(http.get("/readyz", null).statusCode()).isEqualTo(200);
+            assertThat(get(GREETINGS).statusCode()).isEqualTo(200);
             HttpResponse<String> secrets = get("/kapis/greeter.tessera.io/v1alpha1/peek/secrets");
             assertThat(secrets.statusCode()).isEqualTo(403);
             assertThat(tree(secrets).path("message").asText()).contains("may not list secrets");
