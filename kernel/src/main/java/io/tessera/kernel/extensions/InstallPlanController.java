@@ -224,8 +224,7 @@ final class InstallPlanController implements AutoCloseable {
             return;
         }
         try {
-            client.genericKubernetesResources(ExtensionTypes.INSTALL_PLANS).withName(plan.getMetadata().getName())
-                    .edit(p -> {
+            editPlan(plan.getMetadata().getName(), p -> {
                         List<String> f = new ArrayList<>(p.getMetadata().getFinalizers() == null ? List.of() : p.getMetadata().getFinalizers());
                         if (!f.contains(FINALIZER)) {
                             f.add(FINALIZER);
@@ -283,7 +282,7 @@ final class InstallPlanController implements AutoCloseable {
         runtime.stop(planName);
         failed.remove(planName);
         try {
-            client.genericKubernetesResources(ExtensionTypes.INSTALL_PLANS).withName(planName).edit(p -> {
+            editPlan(planName, p -> {
                 if (p.getMetadata().getFinalizers() != null) {
                     p.getMetadata().setFinalizers(p.getMetadata().getFinalizers().stream().filter(f -> !f.equals(FINALIZER)).toList());
                 }
@@ -296,6 +295,20 @@ final class InstallPlanController implements AutoCloseable {
             // another replica removed the finalizer first and the plan is gone: nothing left to do
         }
         LOG.info("event=installplan.uninstalled plan={} force={}", planName, force);
+    }
+
+    /** Edits a plan's metadata, retrying when a status write of another worker got in between (409). */
+    private void editPlan(String name, java.util.function.UnaryOperator<GenericKubernetesResource> change) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                client.genericKubernetesResources(ExtensionTypes.INSTALL_PLANS).withName(name).edit(change);
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt >= 4) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** "Installed" only once every live kernel replica serves the version; until then Installing/Upgrading. */
