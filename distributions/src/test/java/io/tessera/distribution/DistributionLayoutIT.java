@@ -49,6 +49,10 @@ class DistributionLayoutIT {
         }
         assertThat(DIST.resolve("conf/tessera.yaml")).isRegularFile();
         assertThat(DIST.resolve("repository")).isDirectory();
+        // the built-in extension repository ships the sample extension
+        try (var files = Files.list(DIST.resolve("repository"))) {
+            assertThat(files.map(f -> f.getFileName().toString())).anyMatch(n -> n.matches("sample-hello-.*\\.tsx\\.zip"));
+        }
         String license = Files.readString(DIST.resolve("LICENSE"));
         assertThat(license).contains("Apache License").contains("Version 2.0, January 2004");
         assertThat(Files.readString(Path.of("..", "LICENSE"))).isEqualTo(license);
