@@ -23,8 +23,7 @@ import org.openqa.selenium.support.ui.Select;
 
 /**
  * Issue 8's tenancy flow in Chromium: the admin creates a workspace and a project in it, and
- * invites a member. Needs the tenancy API (issue 5); kept out of the default run until it is on
- * main (see the failsafe excludes in console-shell/pom.xml).
+ * invites a member, through the tenancy API (issue 5).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleWorkspacesIT {
