@@ -185,6 +185,17 @@ final class RuntimeContext implements ExtensionContext, AutoCloseable {
 
                     @Override
                     public void onDelete(GenericKubernetesResource obj, boolean unknown) {
+                        executor.execute(() -> {
+                            if (closed) {
+                                return;
+                            }
+                            try {
+                                reconciler.deleted(scoped.toMap(obj));
+                            } catch (Exception | LinkageError e) {
+                                LOG.warn("event=extension.deleted.failed extension={} resource={} object={}/{} error=\"{}\"", name(),
+                                        plural, obj.getMetadata().getNamespace(), obj.getMetadata().getName(), e.toString());
+                            }
+                        });
                     }
                 });
     }
