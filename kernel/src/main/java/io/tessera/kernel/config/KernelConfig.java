@@ -87,9 +87,9 @@ public record KernelConfig(
 
     /**
      * The extension runtime. {@code repositoryDir}: the built-in repository (the distribution's
-     * {@code repository/} folder) whose packages become Extension/ExtensionVersion objects; null
-     * means {@code <tessera.home>/repository} when the launcher sets the system property
-     * {@code tessera.home}, else no built-in repository.
+     * {@code repository/} folder) whose packages become Extension/ExtensionVersion objects. Its
+     * default is {@code <tessera.home>/repository} when the distribution's launcher sets the
+     * system property {@code tessera.home}, else none (embedding and tests name one).
      */
     public record Extensions(Path repositoryDir) {
         public static Extensions defaults() {
