@@ -128,6 +128,11 @@ final class Daemons implements AfterAllCallback {
             }
         }
         processes.clear();
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort: a temp dir
+        }
     }
 
     @Override
