@@ -54,4 +54,18 @@ public interface ExtensionContext {
      * pass the {@code @Context HttpServletRequest} or {@code ContainerRequestContext}.
      */
     User currentUser(Object request);
+
+    /**
+     * Sets one condition on the extension's InstallPlan {@code status.conditions} (replacing the
+     * condition of the same type), e.g. {@code PrometheusReachable=False} while a backend is down.
+     * The runtime's own condition types ({@code Installed}, …) are not touched. Writes only when
+     * status, reason or message change, so it may be called on every health probe.
+     *
+     * @since 1.1 (added by issue 10: capability extensions need to report backend health where the
+     *        marketplace and {@code kubectl get installplan -o yaml} show it)
+     */
+    default void condition(String type, boolean status, String reason, String message) {
+        logger().info("event=extension.condition type={} status={} reason={} message=\"{}\"", type,
+                status ? "True" : "False", reason, message);
+    }
 }

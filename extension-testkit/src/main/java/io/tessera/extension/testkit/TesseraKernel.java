@@ -59,9 +59,43 @@ public final class TesseraKernel implements BeforeAllCallback, AfterAllCallback 
     private String extensionVersion;
     private final Map<String, TesseraHttp> clients = new LinkedHashMap<>();
 
+    /** Set by {@link #fromRepository}: a ready repository folder and the extensions to install from it. */
+    private Path repositoryDir;
+    private final List<String[]> fromRepository = new java.util.ArrayList<>();
+
     private TesseraKernel(Path packageFile, Duration installDeadline) {
         this.packageFile = packageFile;
         this.installDeadline = installDeadline;
+    }
+
+    /**
+     * Boots a kernel whose built-in repository is {@code repositoryDir} (e.g. the distribution's
+     * {@code repository/}) and installs the extensions named with {@link #install}, in order.
+     * (Added by issue 10: the observability end-to-end test installs three extensions.)
+     */
+    public static TesseraKernel fromRepository(Path repositoryDir) {
+        TesseraKernel k = new TesseraKernel(null, Duration.ofSeconds(60));
+        k.repositoryDir = repositoryDir;
+        return k;
+    }
+
+    /** With {@link #fromRepository}: install extension {@code name} at {@code version} with this config YAML (or null). */
+    public TesseraKernel install(String name, String version, String configYaml) {
+        fromRepository.add(new String[] {name, version, configYaml});
+        return this;
+    }
+
+    /** Deletes an extension's InstallPlan and waits until the plan is gone (the runtime has uninstalled it). */
+    public void uninstall(String name) throws InterruptedException {
+        kubernetes.genericKubernetesResources(INSTALL_PLANS).withName(name).delete();
+        long end = System.nanoTime() + installDeadline.toNanos();
+        while (System.nanoTime() < end) {
+            if (kubernetes.genericKubernetesResources(INSTALL_PLANS).withName(name).get() == null) {
+                return;
+            }
+            Thread.sleep(50); // polling the plan; the deadline bounds it
+        }
+        throw new IllegalStateException("extension " + name + " was not uninstalled within " + installDeadline);
     }
 
     /** Boots a kernel and installs the package (a {@code .tsx.zip} built by the extension's module). */
@@ -77,6 +111,22 @@ public final class TesseraKernel implements BeforeAllCallback, AfterAllCallback 
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
+        if (repositoryDir != null) {
+            if (!Files.isDirectory(repositoryDir)) {
+                throw new IllegalStateException("repository " + repositoryDir.toAbsolutePath() + " does not exist: build it first");
+            }
+            dataDir = Files.createTempDirectory("tessera-testkit");
+            kernel = Kernel.start(KernelConfig.defaults(dataDir.resolve("data")).withPort(0)
+                    .withExtensions(new KernelConfig.Extensions(repositoryDir)));
+            kubernetes = kernel.embeddedCluster().newClient();
+            for (String[] e : fromRepository) {
+                extensionName = e[0];
+                extensionVersion = e[1];
+                config = e[2];
+                install();
+            }
+            return;
+        }
         if (!Files.isRegularFile(packageFile)) {
             throw new IllegalStateException("extension package " + packageFile.toAbsolutePath()
                     + " does not exist: build it first (mvn package), the test kit installs the built package");

@@ -185,6 +185,17 @@ final class RuntimeContext implements ExtensionContext, AutoCloseable {
 
                     @Override
                     public void onDelete(GenericKubernetesResource obj, boolean unknown) {
+                        executor.execute(() -> {
+                            if (closed) {
+                                return;
+                            }
+                            try {
+                                reconciler.deleted(scoped.toMap(obj));
+                            } catch (Exception | LinkageError e) {
+                                LOG.warn("event=extension.deleted.failed extension={} resource={} object={}/{} error=\"{}\"", name(),
+                                        plural, obj.getMetadata().getNamespace(), obj.getMetadata().getName(), e.toString());
+                            }
+                        });
                     }
                 });
     }
@@ -215,6 +226,62 @@ final class RuntimeContext implements ExtensionContext, AutoCloseable {
     @Override
     public Logger logger() {
         return logger;
+    }
+
+    /**
+     * Extension-reported conditions live beside the runtime's own on the InstallPlan (named after
+     * the extension); the InstallPlanController keeps conditions of other types when it writes.
+     */
+    @Override
+    @SuppressWarnings("unchecked")
+    public void condition(String type, boolean status, String reason, String message) {
+        if (closed || type == null || type.isBlank()) {
+            return;
+        }
+        String wanted = status ? "True" : "False";
+        for (int attempt = 0; attempt < 5; attempt++) {
+            try {
+                var ops = kernelClient.genericKubernetesResources(ExtensionTypes.INSTALL_PLANS);
+                GenericKubernetesResource plan = ops.withName(name()).get();
+                if (plan == null) {
+                    return;
+                }
+                Map<String, Object> st = plan.getAdditionalProperties().get("status") instanceof Map<?, ?> m
+                        ? new java.util.LinkedHashMap<>((Map<String, Object>) m) : new java.util.LinkedHashMap<>();
+                List<Map<String, Object>> conditions = new ArrayList<>();
+                if (st.get("conditions") instanceof List<?> l) {
+                    for (Object c : l) {
+                        if (c instanceof Map<?, ?> cm) {
+                            if (type.equals(cm.get("type")) && wanted.equals(cm.get("status"))
+                                    && java.util.Objects.equals(reason, cm.get("reason"))
+                                    && java.util.Objects.equals(message, cm.get("message"))) {
+                                return; // unchanged: no write
+                            }
+                            if (!type.equals(cm.get("type"))) {
+                                conditions.add((Map<String, Object>) cm);
+                            }
+                        }
+                    }
+                }
+                Map<String, Object> c = new java.util.LinkedHashMap<>();
+                c.put("type", type);
+                c.put("status", wanted);
+                c.put("reason", reason);
+                c.put("message", message);
+                c.put("lastTransitionTime", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+                conditions.add(c);
+                st.put("conditions", conditions);
+                plan.setAdditionalProperty("status", st);
+                ops.resource(plan).updateStatus();
+                logger.info("event=extension.condition type={} status={} reason={} message=\"{}\"", type, wanted, reason, message);
+                return;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 409) {
+                    LOG.warn("event=extension.condition.failed extension={} type={} error=\"{}\"", name(), type, e.getMessage());
+                    return;
+                }
+            }
+        }
     }
 
     @Override

@@ -14,6 +14,17 @@ public interface Reconciler {
 
     Result reconcile(Map<String, Object> object) throws Exception;
 
+    /**
+     * Called once after an object was deleted (its last known state), on the same thread as
+     * {@link #reconcile}. Controllers that derive one artefact from all objects (a rule file, a
+     * generated configuration) need it to drop the deleted object's part; a failure is logged and
+     * not retried. Default: nothing.
+     *
+     * @since 0.2 of this package (added by issue 10)
+     */
+    default void deleted(Map<String, Object> object) throws Exception {
+    }
+
     /** The outcome as a value: done, or run again after a delay. */
     record Result(Duration requeueAfter) {
         public static final Result DONE = new Result(null);

@@ -1,0 +1,142 @@
+package io.tessera.extensions.monitoring;
+
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Real Debian daemons (prometheus, prometheus-node-exporter) on loopback with ephemeral ports and
+ * a temp dir, killed by PID after the class. Scrape and evaluation intervals are 1 s so tests
+ * wait seconds, not minutes.
+ */
+final class Daemons implements AfterAllCallback {
+
+    final Path dir;
+    private final List<Process> processes = new ArrayList<>();
+
+    Daemons() {
+        try {
+            dir = Files.createTempDirectory("tessera-obs");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stop));
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** node-exporter on 127.0.0.1; returns its host:port. */
+    String nodeExporter() {
+        int port = freePort();
+        start("node-exporter", List.of(binary("prometheus-node-exporter"), "--web.listen-address=127.0.0.1:" + port,
+                "--no-collector.systemd", "--no-collector.rapl"), "http://127.0.0.1:" + port + "/metrics");
+        return "127.0.0.1:" + port;
+    }
+
+    /**
+     * Prometheus scraping node-exporter (labelled {@code node=<nodeName>}, as a Kubernetes
+     * relabelling of {@code __meta_kubernetes_pod_node_name} would) and the test exporter.
+     */
+    String prometheus(String nodeExporter, String nodeName, String testExporter) throws IOException {
+        int port = freePort();
+        String config = """
+                global:
+                  scrape_interval: 1s
+                  evaluation_interval: 1s
+                scrape_configs:
+                - job_name: node-exporter
+                  static_configs:
+                  - targets: ['%s']
+                    labels: {node: '%s'}
+                - job_name: kubelet-and-kube-state-metrics
+                  honor_labels: true
+                  static_configs:
+                  - targets: ['%s']
+                """.formatted(nodeExporter, nodeName, testExporter);
+        Path file = dir.resolve("prometheus.yml");
+        Files.writeString(file, config);
+        start("prometheus", List.of(binary("prometheus"), "--config.file=" + file, "--storage.tsdb.path=" + dir.resolve("tsdb"),
+                "--web.listen-address=127.0.0.1:" + port, "--web.enable-lifecycle"), "http://127.0.0.1:" + port + "/-/ready");
+        return "http://127.0.0.1:" + port;
+    }
+
+    private static String binary(String name) {
+        for (String d : List.of("/usr/bin/", "/usr/sbin/", "/usr/local/bin/")) {
+            if (Files.isExecutable(Path.of(d + name))) {
+                return d + name;
+            }
+        }
+        throw new IllegalStateException(name + " is not installed (apt-get install prometheus prometheus-node-exporter)");
+    }
+
+    private void start(String name, List<String> command, String readyUrl) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve(name + ".log").toFile()).start();
+            processes.add(p);
+            long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < end) {
+                if (!p.isAlive()) {
+                    throw new IllegalStateException(name + " exited: " + Files.readString(dir.resolve(name + ".log")));
+                }
+                try {
+                    HttpURLConnection c = (HttpURLConnection) URI.create(readyUrl).toURL().openConnection();
+                    c.setConnectTimeout(500);
+                    if (c.getResponseCode() == 200) {
+                        return;
+                    }
+                } catch (IOException notYet) {
+                    // not listening yet
+                }
+                Thread.sleep(100); // polling readiness; the deadline bounds it
+            }
+            throw new IllegalStateException(name + " not ready within 30 s");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    synchronized void stop() {
+        for (Process p : processes) {
+            p.destroy();
+        }
+        for (Process p : processes) {
+            try {
+                if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        processes.clear();
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort: a temp dir
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        stop();
+    }
+}
