@@ -13,6 +13,7 @@ import io.tessera.kernel.http.Security;
 import io.tessera.kernel.kube.CrdInstaller;
 import io.tessera.kernel.kube.KubeConnection;
 import io.tessera.kernel.kube.KubeConnectionException;
+import io.tessera.kernel.kubeproxy.Upstream;
 import io.tessera.kernel.metrics.HttpMetrics;
 import io.tessera.kernel.modules.DefaultKernelContext;
 import io.tessera.kernel.modules.ModuleHost;
@@ -121,6 +122,11 @@ public final class Kernel implements AutoCloseable {
         try {
             kube = KubeConnection.open(config);
         } catch (KubeConnectionException e) {
+            throw new KernelStartException(e.getMessage(), e);
+        }
+        try {
+            gateway.connectKubernetes(Upstream.from(kube.client().getConfiguration()));
+        } catch (IllegalStateException e) {
             throw new KernelStartException(e.getMessage(), e);
         }
 
