@@ -40,6 +40,14 @@ final class Router extends Handler.Wrapper {
         RequestInfo info = Attributes.info(request);
         String path = info.path();
         boolean read = HttpMethod.GET.is(request.getMethod()) || HttpMethod.HEAD.is(request.getMethod());
+        if (path.equals("/version") && !info.cluster().isEmpty()) {
+            // "/clusters/{c}/version" is the cluster's own version: a kubeconfig pointing at
+            // "<platform>/clusters/host" makes kubectl (and its version dispatcher) see Kubernetes'
+            // answer, while "/version" stays KubeSphere's
+            request.setAttribute(Attributes.ROUTE, "kubernetes");
+            kubernetes.handle(request, response, callback, Attributes.user(request), info);
+            return true;
+        }
         switch (path) {
             case "/healthz", "/livez", "/readyz", "/version", "/kapis/version", "/metrics" -> {
                 request.setAttribute(Attributes.ROUTE, path.substring(1));

@@ -161,6 +161,11 @@ public final class KubeProxy {
     private static void stream(InputStream body, Response response, Callback callback, RequestInfo info) {
         byte[] buf = new byte[16 * 1024];
         try (body) {
+            // commit the head now: a watch's client learns it is established before any event
+            try (Blocker.Callback head = Blocker.callback()) {
+                response.write(false, ByteBuffer.allocate(0), head);
+                head.block();
+            }
             int n;
             while ((n = body.read(buf)) >= 0) {
                 if (n == 0) {

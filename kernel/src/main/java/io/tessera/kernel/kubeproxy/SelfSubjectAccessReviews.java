@@ -76,7 +76,8 @@ final class SelfSubjectAccessReviews {
         out.put("spec", spec);
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("allowed", decision.allowed());
-        if (decision.reason() != null && !decision.reason().isEmpty()) {
+        // a denial carries no reason, as Kubernetes' RBAC: kubectl then prints a plain "no"
+        if (decision.allowed() && decision.reason() != null && !decision.reason().isEmpty()) {
             status.put("reason", decision.reason());
         }
         out.put("status", status);

@@ -49,7 +49,8 @@ final class UpgradeTunnel {
     static boolean isUpgrade(Request request) {
         String upgrade = request.getHeaders().get(HttpHeader.UPGRADE);
         String connection = request.getHeaders().get(HttpHeader.CONNECTION);
-        return upgrade != null && !upgrade.isBlank() && connection != null
+        // "h2c" is a client offering HTTP/2 for this hop (the JDK client does), not a tunnel request
+        return upgrade != null && !upgrade.isBlank() && !upgrade.trim().equalsIgnoreCase("h2c") && connection != null
                 && connection.toLowerCase(Locale.ROOT).contains("upgrade");
     }
 

@@ -174,6 +174,11 @@ public final class RbacAuthorizer implements Authorizer {
                 && READ_VERBS.contains(r.verb())) {
             return true;
         }
+        // one's own kubeconfig (it embeds the caller's own token)
+        if ("resources.kubesphere.io".equals(r.apiGroup()) && "users".equals(r.resource()) && "kubeconfig".equals(r.subresource())
+                && user.name().equals(r.name()) && "get".equals(r.verb()) && !r.kubernetesRequest()) {
+            return true;
+        }
         // the tenant handlers list only what the user belongs to
         return "tenant.kubesphere.io".equals(r.apiGroup()) && !r.kubernetesRequest() && READ_VERBS.contains(r.verb());
     }
