@@ -1,0 +1,132 @@
+package io.tessera.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tessera.kernel.config.ConfigKey;
+import io.tessera.kernel.config.ConfigLoader;
+import io.tessera.kernel.config.KernelConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged distribution as a user unpacks it: its layout, the tar.gz holding the same, the
+ * shipped configuration file, and bin/tessera starting Java from JAVA_HOME or PATH.
+ */
+class DistributionLayoutIT {
+
+    private static final Path DIST = Path.of(System.getProperty("tessera.distribution"));
+    private static final Path TARBALL = Path.of(System.getProperty("tessera.tarball"));
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void folderHasBinLibConfRepositoryAndLicense() throws IOException {
+        Path launcher = DIST.resolve("bin/tessera");
+        assertThat(launcher).isRegularFile();
+        assertThat(Files.getPosixFilePermissions(launcher)).contains(
+                PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_EXECUTE);
+        assertThat(Files.readString(launcher)).startsWith("#!/bin/sh\n").doesNotContain("\r");
+
+        try (Stream<Path> jars = Files.list(DIST.resolve("lib"))) {
+            List<String> names = jars.map(p -> p.getFileName().toString()).toList();
+            assertThat(names).allMatch(n -> n.endsWith(".jar"));
+            assertThat(names).anyMatch(n -> n.startsWith("io.tessera.tessera-kernel-"))
+                    .anyMatch(n -> n.startsWith("io.tessera.tessera-dev-cluster-"))
+                    .anyMatch(n -> n.startsWith("io.tessera.tessera-extension-api-"))
+                    .anyMatch(n -> n.startsWith("info.picocli.picocli-"))
+                    .anyMatch(n -> n.startsWith("org.apache.felix.org.apache.felix.framework-"));
+        }
+        assertThat(DIST.resolve("conf/tessera.yaml")).isRegularFile();
+        assertThat(DIST.resolve("repository")).isDirectory();
+        String license = Files.readString(DIST.resolve("LICENSE"));
+        assertThat(license).contains("Apache License").contains("Version 2.0, January 2004");
+        assertThat(Files.readString(Path.of("..", "LICENSE"))).isEqualTo(license);
+    }
+
+    @Test
+    void shippedConfigurationFileLoadsToTheDefaultsAndNamesEveryKey() throws Exception {
+        Path conf = DIST.resolve("conf/tessera.yaml");
+        Path dataDir = tmp.resolve("data");
+        KernelConfig loaded = new ConfigLoader(dataDir).file(conf, true).load();
+        assertThat(loaded).isEqualTo(KernelConfig.defaults(dataDir));
+        String text = Files.readString(conf);
+        for (ConfigKey key : ConfigKey.values()) {
+            String leaf = key.key().substring(key.key().lastIndexOf('.') + 1);
+            assertThat(text).as("conf/tessera.yaml mentions %s", key.key()).contains(leaf + ":");
+        }
+    }
+
+    @Test
+    void tarballHoldsTheSameFilesUnderOneFolderWithAnExecutableLauncher() throws Exception {
+        String base = DIST.getFileName().toString() + "/";
+        List<String> listing = run(List.of("tar", "-tzvf", TARBALL.toString()), Map.of()).stdout().lines().toList();
+        List<String> names = new ArrayList<>();
+        for (String line : listing) {
+            String name = line.substring(line.lastIndexOf(' ') + 1);
+            assertThat(name).as("every entry is below %s", base).startsWith(base);
+            names.add(name.substring(base.length()));
+            if (name.equals(base + "bin/tessera")) {
+                assertThat(line).startsWith("-rwxr-xr-x");
+            }
+        }
+        assertThat(names).contains("bin/tessera", "conf/tessera.yaml", "LICENSE", "repository/");
+        try (Stream<Path> files = Files.walk(DIST)) {
+            List<String> inFolder = files.filter(Files::isRegularFile)
+                    .map(p -> DIST.relativize(p).toString()).toList();
+            // exactly the same files: a folder with extra (stale) jars would run differently from the tar.gz
+            assertThat(names.stream().filter(n -> !n.endsWith("/")).toList()).containsExactlyInAnyOrderElementsOf(inFolder);
+        }
+    }
+
+    @Test
+    void launcherRunsWithJavaHomeOrJavaOnPath() throws Exception {
+        String javaHome = System.getProperty("java.home");
+        Result withHome = run(List.of(DIST.resolve("bin/tessera").toString(), "version"),
+                Map.of("JAVA_HOME", javaHome, "PATH", "/usr/bin:/bin"));
+        assertThat(withHome.exit()).as(withHome.stderr()).isZero();
+        assertThat(withHome.stdout()).startsWith("tessera ").contains("java ");
+
+        // launched through a symlink from another folder, as from /usr/local/bin
+        Path link = Files.createSymbolicLink(tmp.resolve("tessera"), DIST.resolve("bin/tessera"));
+        Path javaOnly = Files.createDirectories(tmp.resolve("path"));
+        Files.createSymbolicLink(javaOnly.resolve("java"), Path.of(javaHome, "bin", "java"));
+        Result onPath = run(List.of(link.toString(), "version"), Map.of("PATH", javaOnly + ":/usr/bin:/bin"));
+        assertThat(onPath.exit()).as(onPath.stderr()).isZero();
+        assertThat(onPath.stdout()).startsWith("tessera ");
+
+        Result badHome = run(List.of(DIST.resolve("bin/tessera").toString(), "version"),
+                Map.of("JAVA_HOME", tmp.resolve("no-jdk").toString(), "PATH", "/usr/bin:/bin"));
+        assertThat(badHome.exit()).isEqualTo(1);
+        assertThat(badHome.stderr().strip()).startsWith("tessera: JAVA_HOME is ").doesNotContain("\n");
+    }
+
+    private record Result(int exit, String stdout, String stderr) {
+    }
+
+    /** Runs a command with exactly the given environment (plus HOME) and waits for it. */
+    private Result run(List<String> command, Map<String, String> env) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(tmp.toFile());
+        builder.environment().clear();
+        builder.environment().put("HOME", tmp.toString());
+        builder.environment().putAll(env);
+        Path out = tmp.resolve("out-" + System.nanoTime());
+        Path err = tmp.resolve("err-" + System.nanoTime());
+        Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("still running after 120 s: " + command);
+        }
+        return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,64 @@
+package io.tessera.kernel.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.RecordComponent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every component of {@link KernelConfig} can be set through a configuration key: set every key
+ * to a value other than its default and check that every leaf of the record changed. A component
+ * added to the record without a key fails here by name.
+ */
+class ConfigKeyCoverageTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void everyRecordComponentIsReachableFromAKey() throws Exception {
+        Path kubeconfig = Files.writeString(tmp.resolve("kubeconfig"), "clusters:\n- name: c\n  cluster: {server: http://127.0.0.1:1}\n");
+        Path keystore = Files.writeString(tmp.resolve("ks.p12"), "x");
+        ConfigLoader loader = new ConfigLoader(tmp.resolve("default-data")).workingDirectory(tmp);
+        int port = 12000;
+        for (ConfigKey key : ConfigKey.values()) {
+            String value = switch (key.type()) {
+                case HOST -> "localhost";
+                case PORT -> Integer.toString(port++);
+                case DURATION, POSITIVE_DURATION -> "7m";
+                case PATH -> tmp.resolve("data").toString();
+                case OPTIONAL_PATH -> key == ConfigKey.KUBECONFIG ? kubeconfig.toString() : keystore.toString();
+                case SECRET, OPTIONAL_SECRET -> "not-the-default";
+                case USER_NAME -> "root2";
+                case CLUSTER_NAME -> "east-1";
+                case POSITIVE_INT -> "9";
+                case BOOLEAN -> "true";
+                case OAUTH_CLIENTS -> "a:b";
+            };
+            loader.flag(key.key(), value, "--set " + key.key());
+        }
+        KernelConfig changed = loader.load();
+        KernelConfig defaults = KernelConfig.defaults(tmp.resolve("default-data"));
+        List<String> unchanged = new ArrayList<>();
+        compare("", changed, defaults, unchanged);
+        assertThat(unchanged).as("KernelConfig components that no configuration key sets").isEmpty();
+    }
+
+    private static void compare(String prefix, Record changed, Record defaults, List<String> unchanged) throws Exception {
+        for (RecordComponent component : changed.getClass().getRecordComponents()) {
+            Object a = component.getAccessor().invoke(changed);
+            Object b = component.getAccessor().invoke(defaults);
+            String name = prefix + component.getName();
+            if (a instanceof Record ra && b instanceof Record rb) {
+                compare(name + ".", ra, rb, unchanged);
+            } else if (java.util.Objects.equals(a, b)) {
+                unchanged.add(name);
+            }
+        }
+    }
+}
