@@ -331,6 +331,34 @@ class KubectlProxyIT {
     }
 
     @Test
+    void tesseraKubeconfigGivesAViewerAKubeconfigThatWorksWithKubectl() throws Exception {
+        Path file = work.resolve("from-cli.kubeconfig");
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cli = new picocli.CommandLine(new io.tessera.kernel.cli.KubeconfigCommand());
+        cli.setErr(new java.io.PrintWriter(out));
+        // asked over plain HTTP: the kubeconfig still points at HTTPS (kubectl sends tokens only over TLS)
+        int exit = cli.execute("--server", kernel.baseUri().toString(), "--username", "bob", "--password", "Bobpass123", "-o", file.toString());
+        assertThat(exit).as(out.toString()).isZero();
+        String text = Files.readString(file);
+        assertThat(text).contains("server: \"" + kernel.httpsUri() + "/clusters/host\"").contains("certificate-authority-data: ");
+        assertThat(Files.getPosixFilePermissions(file)).containsExactlyInAnyOrder(
+                java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        Kubectl fromCli = new Kubectl(file, work);
+        Kubectl.Result get = fromCli.run("get", "configmaps", "-n", "p1", "-o", "name");
+        assertThat(get.exit()).as(get.toString()).isZero();
+        assertThat(get.out()).contains("configmap/seen-by-bob");
+        Kubectl.Result create = fromCli.run("create", "configmap", "nope2", "-n", "p1");
+        assertThat(create.err()).contains("is forbidden: User \"bob\" cannot create resource \"configmaps\"");
+
+        // someone else's kubeconfig is not handed out
+        HttpResponse<String> others = http.get("/kapis/resources.kubesphere.io/v1alpha2/users/admin/kubeconfig", "Bearer " + bobToken);
+        assertThat(others.statusCode()).isEqualTo(403);
+        int wrong = new picocli.CommandLine(new io.tessera.kernel.cli.KubeconfigCommand()).setErr(new java.io.PrintWriter(new java.io.StringWriter()))
+                .execute("--server", kernel.baseUri().toString(), "--username", "bob", "--password", "wrong-password1");
+        assertThat(wrong).isNotZero();
+    }
+
+    @Test
     void theClusterPrefixForTheHostClusterReachesTheSameApi() throws Exception {
         HttpResponse<String> r = http.get("/clusters/host/api/v1/namespaces/p1/configmaps/seen-by-bob", "Bearer " + bobToken);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
