@@ -11,7 +11,10 @@ import java.util.concurrent.TimeUnit;
 /** Runs the real kubectl with a kubeconfig of its own; output captured, a generous deadline. */
 final class Kubectl {
 
-    static final Path BINARY = Path.of("/usr/bin/kubectl");
+    /** kubectl on the PATH (CI installs it), else /usr/bin/kubectl. */
+    static final Path BINARY = java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+            .filter(d -> !d.isEmpty()).map(d -> Path.of(d, "kubectl")).filter(Files::isExecutable).findFirst()
+            .orElse(Path.of("/usr/bin/kubectl"));
 
     record Result(int exit, String out, String err) {
         @Override
