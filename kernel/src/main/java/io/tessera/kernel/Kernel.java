@@ -144,7 +144,7 @@ public final class Kernel implements AutoCloseable {
         whiteboard.open();
 
         long osgiUp = System.nanoTime();
-        DefaultKernelContext context = new DefaultKernelContext(config, kube.client(), security, routes, readiness);
+        DefaultKernelContext context = new DefaultKernelContext(config, kube.client(), security, routes, readiness, osgi, audit);
         // KubeSphere's kubeconfig download, part of the Kubernetes proxy feature (issue 9)
         context.mountKapis("resources.kubesphere.io", "v1alpha2", new KubeconfigResource(config, gateway.httpsUri()));
         try {

@@ -52,7 +52,7 @@ class KernelBootIT {
         assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
         assertThat(kernel.baseUri().getPort()).isPositive();
         assertThat(kernel.embeddedCluster()).isNotNull();
-        assertThat(dataDir.resolve("cluster/kubeconfig")).exists();
+        assertThat(dataDir.resolve("kubeconfig")).exists();
     }
 
     @Test

@@ -30,7 +30,7 @@ class KernelStartFailuresIT {
                     .hasMessage("port " + port + " on 127.0.0.1 is already in use");
         }
         // the embedded cluster was never started
-        assertThat(dataDir.resolve("cluster")).doesNotExist();
+        assertThat(dataDir.resolve("store")).doesNotExist();
     }
 
     @Test

@@ -68,7 +68,9 @@ public final class KubeConnection implements AutoCloseable {
             clientConfig = fromServiceAccount();
         } else {
             KernelConfig.EmbeddedCluster ec = config.embeddedCluster();
-            Path dir = config.dataDir().resolve("cluster");
+            // The cluster shares the data dir so that its admin kubeconfig is <data-dir>/kubeconfig;
+            // its objects live in <data-dir>/store.
+            Path dir = config.dataDir();
             try {
                 embedded = DevCluster.start(dir, ec.address(), ec.port());
             } catch (IOException | RuntimeException e) {
