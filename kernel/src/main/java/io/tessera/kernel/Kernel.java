@@ -13,6 +13,8 @@ import io.tessera.kernel.http.Security;
 import io.tessera.kernel.kube.CrdInstaller;
 import io.tessera.kernel.kube.KubeConnection;
 import io.tessera.kernel.kube.KubeConnectionException;
+import io.tessera.kernel.kubeproxy.KubeconfigResource;
+import io.tessera.kernel.kubeproxy.Upstream;
 import io.tessera.kernel.metrics.HttpMetrics;
 import io.tessera.kernel.modules.DefaultKernelContext;
 import io.tessera.kernel.modules.ModuleHost;
@@ -123,6 +125,11 @@ public final class Kernel implements AutoCloseable {
         } catch (KubeConnectionException e) {
             throw new KernelStartException(e.getMessage(), e);
         }
+        try {
+            gateway.connectKubernetes(Upstream.from(kube.client().getConfiguration()));
+        } catch (IllegalStateException e) {
+            throw new KernelStartException(e.getMessage(), e);
+        }
 
         long kubeUp = System.nanoTime();
         try {
@@ -138,6 +145,8 @@ public final class Kernel implements AutoCloseable {
 
         long osgiUp = System.nanoTime();
         DefaultKernelContext context = new DefaultKernelContext(config, kube.client(), security, routes, readiness, osgi, audit);
+        // KubeSphere's kubeconfig download, part of the Kubernetes proxy feature (issue 9)
+        context.mountKapis("resources.kubesphere.io", "v1alpha2", new KubeconfigResource(config, gateway.httpsUri()));
         try {
             modules.start(ordered, context, new CrdInstaller(kube.client()));
         } catch (ModuleHost.ModuleStartException e) {

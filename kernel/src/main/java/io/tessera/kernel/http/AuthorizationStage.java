@@ -50,8 +50,12 @@ final class AuthorizationStage extends Handler.Wrapper {
         return true;
     }
 
-    /** KubeSphere's wording: who cannot do what, where; then why. */
+    /** KubeSphere's wording: who cannot do what, where; then why. Kubernetes requests get Kubernetes' own. */
     static String forbiddenMessage(UserInfo user, RequestInfo info, String reason) {
+        if (info.kubernetesRequest() || info.path().equals("/api") || info.path().startsWith("/api/")
+                || info.path().equals("/apis") || info.path().startsWith("/apis/")) {
+            return kubernetesForbiddenMessage(user, info);
+        }
         StringBuilder m = new StringBuilder("forbidden: user \"").append(user.name()).append("\" cannot ");
         if (info.resourceRequest()) {
             m.append(info.verb()).append(" resource \"").append(info.resource());
@@ -73,6 +77,34 @@ final class AuthorizationStage extends Handler.Wrapper {
         }
         if (reason != null && !reason.isEmpty()) {
             m.append(": ").append(reason);
+        }
+        return m.toString();
+    }
+
+    /**
+     * Exactly what a Kubernetes API server says, so kubectl users read the familiar line:
+     * {@code configmaps "x" is forbidden: User "bob" cannot get resource "configmaps" in API group "" in the namespace "p1"}.
+     */
+    static String kubernetesForbiddenMessage(UserInfo user, RequestInfo info) {
+        StringBuilder m = new StringBuilder();
+        if (info.resourceRequest()) {
+            String resource = info.subresource().isEmpty() ? info.resource() : info.resource() + "/" + info.subresource();
+            // the subject names the resource without its subresource, as Kubernetes' NewForbidden
+            String qualified = info.apiGroup().isEmpty() ? info.resource() : info.resource() + "." + info.apiGroup();
+            m.append(qualified);
+            if (!info.name().isEmpty()) {
+                m.append(" \"").append(info.name()).append('"');
+            }
+            m.append(" is forbidden: User \"").append(user.name()).append("\" cannot ").append(info.verb())
+                    .append(" resource \"").append(resource).append("\" in API group \"").append(info.apiGroup()).append('"');
+            if (!info.namespace().isEmpty()) {
+                m.append(" in the namespace \"").append(info.namespace()).append('"');
+            } else {
+                m.append(" at the cluster scope");
+            }
+        } else {
+            m.append("forbidden: User \"").append(user.name()).append("\" cannot ").append(info.verb().toLowerCase(java.util.Locale.ROOT))
+                    .append(" path \"").append(info.path()).append('"');
         }
         return m.toString();
     }

@@ -4,6 +4,8 @@ import io.tessera.kernel.audit.AuditBus;
 import io.tessera.kernel.config.KernelConfig;
 import io.tessera.kernel.health.HealthEndpoints;
 import io.tessera.kernel.health.VersionEndpoint;
+import io.tessera.kernel.kubeproxy.KubeProxy;
+import io.tessera.kernel.kubeproxy.Upstream;
 import io.tessera.kernel.metrics.HttpMetrics;
 import io.tessera.kernel.routing.RouteTable;
 import io.tessera.kernel.routing.RoutingServlet;
@@ -38,6 +40,8 @@ public final class Gateway {
     private final GracefulHandler graceful;
     private ServerConnector http;
     private ServerConnector https;
+    private final KubeProxy kubernetes;
+    private volatile Upstream upstream;
 
     public Gateway(Security security, RouteTable routes, HealthEndpoints health, VersionEndpoint version,
             HttpMetrics metrics, AuditBus audit, String hostClusterName) {
@@ -55,7 +59,8 @@ public final class Gateway {
         holder.setAsyncSupported(true);
         applications.addServlet(holder, "/*");
 
-        Router router = new Router(applications, routes, health, version, metrics);
+        kubernetes = new KubeProxy(() -> upstream, security::authorizer);
+        Router router = new Router(applications, routes, health, version, metrics, kubernetes);
         AuditStage auditStage = new AuditStage(audit, router);
         AuthorizationStage authz = new AuthorizationStage(security, auditStage);
         ClusterDispatchStage clusters = new ClusterDispatchStage(hostClusterName, authz);
@@ -101,6 +106,11 @@ public final class Gateway {
         https.setHost(address);
         https.setPort(config.port());
         server.addConnector(https);
+    }
+
+    /** The cluster {@code /api} and {@code /apis} are proxied to; until set they answer 503. */
+    public void connectKubernetes(Upstream cluster) {
+        this.upstream = cluster;
     }
 
     /** An in-memory connector for tests of the chain that need no socket. */

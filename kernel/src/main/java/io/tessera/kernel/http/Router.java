@@ -2,6 +2,7 @@ package io.tessera.kernel.http;
 
 import io.tessera.kernel.health.HealthEndpoints;
 import io.tessera.kernel.health.VersionEndpoint;
+import io.tessera.kernel.kubeproxy.KubeProxy;
 import io.tessera.kernel.metrics.HttpMetrics;
 import io.tessera.kernel.routing.RequestInfo;
 import io.tessera.kernel.routing.RouteTable;
@@ -22,9 +23,12 @@ final class Router extends Handler.Wrapper {
     private final HealthEndpoints health;
     private final VersionEndpoint version;
     private final HttpMetrics metrics;
+    private final KubeProxy kubernetes;
 
-    Router(Handler applications, RouteTable table, HealthEndpoints health, VersionEndpoint version, HttpMetrics metrics) {
+    Router(Handler applications, RouteTable table, HealthEndpoints health, VersionEndpoint version, HttpMetrics metrics,
+            KubeProxy kubernetes) {
         super(applications);
+        this.kubernetes = kubernetes;
         this.table = table;
         this.health = health;
         this.version = version;
@@ -36,6 +40,14 @@ final class Router extends Handler.Wrapper {
         RequestInfo info = Attributes.info(request);
         String path = info.path();
         boolean read = HttpMethod.GET.is(request.getMethod()) || HttpMethod.HEAD.is(request.getMethod());
+        if (path.equals("/version") && !info.cluster().isEmpty()) {
+            // "/clusters/{c}/version" is the cluster's own version: a kubeconfig pointing at
+            // "<platform>/clusters/host" makes kubectl (and its version dispatcher) see Kubernetes'
+            // answer, while "/version" stays KubeSphere's
+            request.setAttribute(Attributes.ROUTE, "kubernetes");
+            kubernetes.handle(request, response, callback, Attributes.user(request), info);
+            return true;
+        }
         switch (path) {
             case "/healthz", "/livez", "/readyz", "/version", "/kapis/version", "/metrics" -> {
                 request.setAttribute(Attributes.ROUTE, path.substring(1));
@@ -61,10 +73,10 @@ final class Router extends Handler.Wrapper {
         if (under(path, "/proxy") && table.mountFor(path) == null) {
             return notServed(request, response, callback, "proxy", "no extension proxy serves " + path);
         }
-        if (info.kubernetesRequest() || under(path, "/api") || under(path, "/apis")) {
-            // The Kubernetes API proxy (with impersonation) is not part of this kernel yet.
-            return notServed(request, response, callback, "kubernetes",
-                    "the Kubernetes API is not proxied by this server yet: " + path);
+        if (info.kubernetesRequest() || under(path, "/api") || under(path, "/apis") || under(path, "/openapi")) {
+            request.setAttribute(Attributes.ROUTE, "kubernetes");
+            kubernetes.handle(request, response, callback, Attributes.user(request), info);
+            return true;
         }
         String mount = table.mountFor(path);
         if (mount == null) {

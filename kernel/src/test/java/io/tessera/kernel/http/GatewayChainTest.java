@@ -286,13 +286,15 @@ class GatewayChainTest {
     }
 
     @Test
-    void unmountedGroupsAndTheKubernetesApiAre404Status() throws Exception {
+    void unmountedGroupsAre404AndAnUnconnectedKubernetesApiIs503Status() throws Exception {
         HttpTester.Response r = send("GET", "/kapis/nothing.test.io/v1/things", "Authorization", "Bearer admin");
         assertThat(r.getStatus()).isEqualTo(404);
         assertThat(json(r).path("reason").asText()).isEqualTo("NotFound");
         HttpTester.Response api = send("GET", "/api/v1/namespaces/default/pods", "Authorization", "Bearer admin");
-        assertThat(api.getStatus()).isEqualTo(404);
-        assertThat(json(api).path("message").asText()).contains("not proxied");
+        // this chain has no cluster connected: the proxy says so instead of guessing
+        assertThat(api.getStatus()).isEqualTo(503);
+        assertThat(json(api).path("kind").asText()).isEqualTo("Status");
+        assertThat(json(api).path("message").asText()).contains("not connected");
         assertThat(send("GET", "/proxy/x", "Authorization", "Bearer admin").getStatus()).isEqualTo(404);
     }
 

@@ -39,7 +39,10 @@ public final class RbacAuthorizer implements Authorizer {
     public Decision authorize(UserInfo user, RequestInfo request) {
         AccessRequest r = AccessRequest.of(request);
         // anonymous callers reach only the kernel's public list (issue 4: everything else is a 401)
-        if (!r.resourceRequest() && !user.anonymous() && pathAlwaysAllowed(r.path())) {
+        if (!r.resourceRequest() && !user.anonymous() && (pathAlwaysAllowed(r.path()) || kubernetesDiscovery(r))) {
+            return Decision.allow();
+        }
+        if (!user.anonymous() && selfReview(r)) {
             return Decision.allow();
         }
         Decision d = check(user, r);
@@ -138,6 +141,35 @@ public final class RbacAuthorizer implements Authorizer {
                 && r.name().isEmpty() && r.scope() == RequestInfo.Scope.GLOBAL;
     }
 
+    /**
+     * Kubernetes discovery ({@code /api}, {@code /api/v1}, {@code /apis}, {@code /apis/g},
+     * {@code /apis/g/v}) and OpenAPI documents ({@code /openapi/v3/…}): readable by every signed-in
+     * user, as Kubernetes' {@code system:discovery} role; they describe types, not objects.
+     */
+    static boolean kubernetesDiscovery(AccessRequest r) {
+        String verb = r.verb().toLowerCase(java.util.Locale.ROOT);
+        if (!verb.equals("get") && !verb.equals("head")) {
+            return false;
+        }
+        String path = r.path();
+        if (path.equals("/openapi/v2") || path.equals("/openapi/v3") || path.startsWith("/openapi/v3/")) {
+            return true;
+        }
+        String[] parts = path.replaceAll("^/+|/+$", "").split("/");
+        return (parts[0].equals("api") && parts.length <= 2) || (parts[0].equals("apis") && parts.length <= 3);
+    }
+
+    /**
+     * "May I?" questions about oneself ({@code kubectl auth can-i}, answered by the proxy) and {@code auth whoami}:
+     * Kubernetes' {@code system:basic-user} grants them to everyone; the answer is about the caller only.
+     */
+    static boolean selfReview(AccessRequest r) {
+        return r.resourceRequest() && r.kubernetesRequest() && "create".equals(r.verb()) && r.name().isEmpty()
+                && (("authorization.k8s.io".equals(r.apiGroup())
+                        && r.resource().equals("selfsubjectaccessreviews"))
+                    || ("authentication.k8s.io".equals(r.apiGroup()) && r.resource().equals("selfsubjectreviews")));
+    }
+
     /** The Rego of KubeSphere's {@code authenticated} role, as code. */
     static boolean selfAccess(UserInfo user, AccessRequest r) {
         if (!r.resourceRequest()) {
@@ -149,6 +181,11 @@ public final class RbacAuthorizer implements Authorizer {
         }
         if (IamTypes.GROUP.equals(r.apiGroup()) && MEMBER_RESOURCES.contains(r.resource()) && user.name().equals(r.name())
                 && READ_VERBS.contains(r.verb())) {
+            return true;
+        }
+        // one's own kubeconfig (it embeds the caller's own token)
+        if ("resources.kubesphere.io".equals(r.apiGroup()) && "users".equals(r.resource()) && "kubeconfig".equals(r.subresource())
+                && user.name().equals(r.name()) && "get".equals(r.verb()) && !r.kubernetesRequest()) {
             return true;
         }
         // the tenant handlers list only what the user belongs to
