@@ -253,6 +253,20 @@ final class ExtensionRuntime implements AutoCloseable {
         }
     }
 
+    /** Deletes the CRDs a package ships (and with them every object of those kinds). */
+    void purgeCrds(ExtensionPackage pkg) {
+        try {
+            for (byte[] doc : pkg.crds()) {
+                for (var item : client.load(new ByteArrayInputStream(doc)).items()) {
+                    client.apiextensions().v1().customResourceDefinitions().withName(item.getMetadata().getName()).delete();
+                    LOG.info("event=extension.crd.purged name={} crd={}", pkg.manifest().name(), item.getMetadata().getName());
+                }
+            }
+        } catch (Exception e) {
+            LOG.warn("event=extension.crd.purge.failed name={} error=\"{}\"", pkg.manifest().name(), e.toString());
+        }
+    }
+
     private void uninstallQuietly(Bundle bundle, Path jar) {
         String location = bundle.getLocation();
         try {

@@ -64,13 +64,19 @@ final class InstallPlanController implements AutoCloseable {
             @Override
             public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
                 if (!Objects.equals(oldObj.getAdditionalProperties().get("spec"), newObj.getAdditionalProperties().get("spec"))
-                        || !Objects.equals(oldObj.getMetadata().getAnnotations(), newObj.getMetadata().getAnnotations())) {
+                        || !Objects.equals(oldObj.getMetadata().getAnnotations(), newObj.getMetadata().getAnnotations())
+                        || !Objects.equals(oldObj.getMetadata().getDeletionTimestamp(), newObj.getMetadata().getDeletionTimestamp())) {
                     enqueue(newObj.getMetadata().getName(), 0);
+                }
+                // a plan's state decides whether plans depending on it may install or others uninstall
+                if (!Objects.equals(state(oldObj), state(newObj))) {
+                    enqueueAll();
                 }
             }
 
             @Override
             public void onDelete(GenericKubernetesResource obj, boolean unknown) {
+                enqueueAll();
                 enqueue(obj.getMetadata().getName(), 0);
             }
         });
@@ -85,19 +91,26 @@ final class InstallPlanController implements AutoCloseable {
         }
     }
 
+    /**
+     * Immediate events for the same plan collapse while one is waiting; delayed retries are
+     * scheduled on their own so they never hold back an immediate event (reconcile is idempotent).
+     */
     private void enqueue(String name, long delaySeconds) {
-        if (queued.putIfAbsent(name, Boolean.TRUE) == null) {
-            worker.schedule(() -> {
-                queued.remove(name);
-                try {
-                    reconcile(name);
-                } catch (RuntimeException e) {
-                    LOG.warn("event=installplan.reconcile.failed plan={} retrySeconds={} error=\"{}\"", name, RETRY_SECONDS,
-                            e.toString());
-                    enqueue(name, RETRY_SECONDS);
-                }
-            }, delaySeconds, TimeUnit.SECONDS);
+        if (delaySeconds == 0 && queued.putIfAbsent(name, Boolean.TRUE) != null) {
+            return;
         }
+        worker.schedule(() -> {
+            if (delaySeconds == 0) {
+                queued.remove(name);
+            }
+            try {
+                reconcile(name);
+            } catch (RuntimeException e) {
+                LOG.warn("event=installplan.reconcile.failed plan={} retrySeconds={} error=\"{}\"", name, RETRY_SECONDS,
+                        e.toString());
+                enqueue(name, RETRY_SECONDS);
+            }
+        }, delaySeconds, TimeUnit.SECONDS);
     }
 
     @SuppressWarnings("unchecked")
@@ -110,6 +123,11 @@ final class InstallPlanController implements AutoCloseable {
             }
             return;
         }
+        if (plan.getMetadata().getDeletionTimestamp() != null) {
+            uninstall(plan);
+            return;
+        }
+        ensureFinalizer(plan);
         Map<String, Object> spec = plan.getAdditionalProperties().get("spec") instanceof Map<?, ?> s
                 ? (Map<String, Object>) s : Map.of();
         Map<String, Object> ext = spec.get("extension") instanceof Map<?, ?> e ? (Map<String, Object>) e : Map.of();
@@ -172,6 +190,12 @@ final class InstallPlanController implements AutoCloseable {
                     upgrade ? "Upgraded" : "Installed", "False", "PackageRefused", e.getMessage());
             return;
         }
+        String missing = Dependencies.unmet(pkg.manifest(), this::installedVersion);
+        if (missing != null) {
+            writeStatus(planName, upgrade ? "UpgradeFailed" : "InstallFailed", true, version, hash,
+                    upgrade ? "Upgraded" : "Installed", "False", "DependencyNotInstalled", missing);
+            return; // re-evaluated when another plan's state changes
+        }
         writeStatus(planName, upgrade ? "Upgrading" : "Installing", true, version, hash, "Initialized", "True",
                 "Initialized", "starting " + name + " " + version);
         try {
@@ -184,6 +208,116 @@ final class InstallPlanController implements AutoCloseable {
             writeStatus(planName, upgrade ? "UpgradeFailed" : "InstallFailed", true, version, hash,
                     upgrade ? "Upgraded" : "Installed", "False", upgrade ? "UpgradeFailed" : "InstallFailed",
                     e.getMessage() + previous);
+        }
+    }
+
+    static final String FINALIZER = "kubesphere.io/installplan-protection";
+    static final String PURGE = "tessera.io/purge";
+
+    private static Object state(GenericKubernetesResource plan) {
+        return plan.getAdditionalProperties().get("status") instanceof Map<?, ?> s ? s.get("state") : null;
+    }
+
+    /** The version an Installed plan runs, or null. */
+    @SuppressWarnings("unchecked")
+    private String installedVersion(String extension) {
+        GenericKubernetesResource p = informer.getStore().getByKey(extension);
+        if (p == null || p.getMetadata().getDeletionTimestamp() != null || !"Installed".equals(state(p))) {
+            return null;
+        }
+        Map<String, Object> st = (Map<String, Object>) p.getAdditionalProperties().get("status");
+        return Boolean.FALSE.equals(st.get("enabled")) ? null : (String) st.get("version");
+    }
+
+    private void ensureFinalizer(GenericKubernetesResource plan) {
+        if (plan.getMetadata().getFinalizers() != null && plan.getMetadata().getFinalizers().contains(FINALIZER)) {
+            return;
+        }
+        try {
+            editPlan(plan.getMetadata().getName(), p -> {
+                        List<String> f = new ArrayList<>(p.getMetadata().getFinalizers() == null ? List.of() : p.getMetadata().getFinalizers());
+                        if (!f.contains(FINALIZER)) {
+                            f.add(FINALIZER);
+                        }
+                        p.getMetadata().setFinalizers(f);
+                        return p;
+                    });
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) {
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Deleting a plan: refused (UninstallFailed, naming the dependents) while another installed
+     * extension depends on this one, unless annotated {@code kubesphere.io/force-delete}; else
+     * this replica stops the extension (with {@code tessera.io/purge: "true"} its CRDs go too)
+     * and the finalizer is removed, upon which every other replica stops it as well.
+     */
+    @SuppressWarnings("unchecked")
+    private void uninstall(GenericKubernetesResource plan) {
+        String planName = plan.getMetadata().getName();
+        Map<String, String> annotations = plan.getMetadata().getAnnotations() == null ? Map.of() : plan.getMetadata().getAnnotations();
+        boolean force = annotations.containsKey(ExtensionTypes.FORCE_DELETE);
+        Map<String, Object> st = plan.getAdditionalProperties().get("status") instanceof Map<?, ?> x ? (Map<String, Object>) x : Map.of();
+        String version = (String) st.get("version");
+        String hash = st.get("configHash") instanceof String h ? h : "";
+        if (!force) {
+            List<String> dependents = new ArrayList<>();
+            for (GenericKubernetesResource other : informer.getStore().list()) {
+                String otherName = other.getMetadata().getName();
+                if (otherName.equals(planName) || other.getMetadata().getDeletionTimestamp() != null) {
+                    continue;
+                }
+                var running = runtime.running(otherName);
+                if (running.isPresent() && running.get().pkg().manifest().raw().get("dependencies") instanceof Map<?, ?> deps
+                        && deps.containsKey(planName)) {
+                    dependents.add(otherName);
+                }
+            }
+            if (!dependents.isEmpty()) {
+                writeStatus(planName, "UninstallFailed", !Boolean.FALSE.equals(st.get("enabled")), version, hash, "Uninstalled",
+                        "False", "UninstallFailed", "extension " + planName + " is required by " + String.join(", ", dependents)
+                        + "; uninstall them first or annotate the plan with " + ExtensionTypes.FORCE_DELETE);
+                return; // re-evaluated when a dependent's plan goes away
+            }
+        }
+        writeStatus(planName, "Uninstalling", false, version, hash, "Uninstalled", "False", "Uninstalling",
+                "uninstalling " + planName);
+        var running = runtime.running(planName);
+        if ("true".equals(annotations.get(PURGE)) && running.isPresent()) {
+            runtime.purgeCrds(running.get().pkg());
+        }
+        runtime.stop(planName);
+        failed.remove(planName);
+        try {
+            editPlan(planName, p -> {
+                if (p.getMetadata().getFinalizers() != null) {
+                    p.getMetadata().setFinalizers(p.getMetadata().getFinalizers().stream().filter(f -> !f.equals(FINALIZER)).toList());
+                }
+                return p;
+            });
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) {
+                throw e;
+            }
+            // another replica removed the finalizer first and the plan is gone: nothing left to do
+        }
+        LOG.info("event=installplan.uninstalled plan={} force={}", planName, force);
+    }
+
+    /** Edits a plan's metadata, retrying when a status write of another worker got in between (409). */
+    private void editPlan(String name, java.util.function.UnaryOperator<GenericKubernetesResource> change) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                client.genericKubernetesResources(ExtensionTypes.INSTALL_PLANS).withName(name).edit(change);
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt >= 4) {
+                    throw e;
+                }
+            }
         }
     }
 

@@ -61,6 +61,8 @@ class ExtensionLifecycleIT {
         TestPackages.greeter(repo, "greeter", "2.0.0", "greeter.tessera.io", "message: {type: string, default: two}");
         TestPackages.greeter(repo, "greeter", "3.0.0", "greeter.tessera.io", "failStart: {type: boolean, default: true}");
         TestPackages.greeter(repo, "broken", "1.0.0", "broken.tessera.io", "failStart: {type: boolean, default: true}");
+        TestPackages.greeter(repo, "dependent", "1.0.0", "dependent.tessera.io", "",
+                "dependencies: {greeter: \">=1.0.0 <3.0.0\"}");
         KernelConfig config = KernelConfig.defaults(dataDir).withPort(0)
                 .withExtensions(new KernelConfig.Extensions(repo));
         kernel = Kernel.start(config);
@@ -80,9 +82,10 @@ class ExtensionLifecycleIT {
     }
 
     @AfterEach
-    void removePlans() {
+    void removePlans() throws Exception {
         kube.genericKubernetesResources(ExtensionTypes.INSTALL_PLANS).delete();
-        await().atMost(DEADLINE).until(() -> get(GREETINGS).statusCode() == 404);
+        await().atMost(DEADLINE).until(() -> kube.genericKubernetesResources(ExtensionTypes.INSTALL_PLANS).list().getItems().isEmpty());
+        assertThat(get(GREETINGS).statusCode()).isEqualTo(404);
     }
 
     @Test
@@ -181,7 +184,7 @@ class ExtensionLifecycleIT {
     }
 
     @Test
-    void scopedClientAllowsDeclaredConfigmapsAndRefusesSecretsWithAuditEvent() throws Exception {
+    void scopedClientRefusesUndeclaredSecretsWithAuditEventAndAnExtensionBugIsAStatus500() throws Exception {
         List<AuditEvent> refused = new CopyOnWriteArrayList<>();
         try (AutoCloseable sub = kernel.auditBus().subscribe(e -> {
             if (e.user().equals("extension:greeter")) {
@@ -192,6 +195,12 @@ class ExtensionLifecycleIT {
             await().atMost(DEADLINE).until(() -> get(GREETINGS).statusCode() == 200);
             HttpResponse<String> cms = get("/kapis/greeter.tessera.io/v1alpha1/peek/configmaps");
             assertThat(cms.statusCode()).as(cms.body()).isEqualTo(200);
+            HttpResponse<String> boom = get("/kapis/greeter.tessera.io/v1alpha1/boom");
+            assertThat(boom.statusCode()).isEqualTo(500);
+            assertThat(tree(boom).path("kind").asText()).isEqualTo("Status");
+            assertThat(boom.body()).doesNotContain("greeter bug").doesNotContain("at io.tessera");
+            assertThat(http.get("/readyz", null).statusCode()).isEqualTo(200);
+            assertThat(get(GREETINGS).statusCode()).isEqualTo(200);
             HttpResponse<String> secrets = get("/kapis/greeter.tessera.io/v1alpha1/peek/secrets");
             assertThat(secrets.statusCode()).isEqualTo(403);
             assertThat(tree(secrets).path("message").asText()).contains("may not list secrets");
@@ -209,7 +218,8 @@ class ExtensionLifecycleIT {
             await().atMost(DEADLINE).until(() -> get(GREETINGS).statusCode() == 200);
             loaders.add(new WeakReference<>(loaderOf("test.greeter")));
             kube.genericKubernetesResources(ExtensionTypes.INSTALL_PLANS).withName("greeter").delete();
-            await().atMost(DEADLINE).until(() -> get(GREETINGS).statusCode() == 404);
+            await().atMost(DEADLINE).until(() -> get(GREETINGS).statusCode() == 404
+                    && kube.genericKubernetesResources(ExtensionTypes.INSTALL_PLANS).withName("greeter").get() == null);
         }
         for (WeakReference<ClassLoader> ref : loaders) {
             assertThat(Gc.collected(ref, Duration.ofSeconds(20))).as("extension class loader collected").isTrue();
@@ -275,6 +285,39 @@ class ExtensionLifecycleIT {
             }
             backend.stop(0);
         }
+    }
+
+    @Test
+    void dependedOnExtensionRefusesUninstallNamingTheDependentUntilItIsGoneOrForced() throws Exception {
+        String dependentApi = "/kapis/dependent.tessera.io/v1alpha1/greetings";
+        plan("dependent", "1.0.0", null);
+        await().atMost(DEADLINE).until(() -> "InstallFailed".equals(state("dependent")));
+        assertThat(conditionMessage("dependent")).contains("requires greeter >=1.0.0 <3.0.0, which is not installed");
+
+        plan("greeter", "1.0.0", null);
+        await().atMost(DEADLINE).until(() -> get(dependentApi).statusCode() == 200);
+
+        kube.genericKubernetesResources(ExtensionTypes.INSTALL_PLANS).withName("greeter").delete();
+        await().atMost(DEADLINE).until(() -> "UninstallFailed".equals(state("greeter")));
+        assertThat(conditionMessage("greeter")).contains("is required by dependent");
+        assertThat(get(GREETINGS).statusCode()).isEqualTo(200);
+
+        kube.genericKubernetesResources(ExtensionTypes.INSTALL_PLANS).withName("dependent").delete();
+        await().atMost(DEADLINE).until(() -> get(GREETINGS).statusCode() == 404 && get(dependentApi).statusCode() == 404);
+        await().atMost(DEADLINE).until(() -> kube.genericKubernetesResources(ExtensionTypes.INSTALL_PLANS).withName("greeter").get() == null);
+
+        // with kubesphere.io/force-delete the dependency does not hold the uninstall
+        plan("greeter", "1.0.0", null);
+        plan("dependent", "1.0.0", null);
+        await().atMost(DEADLINE).until(() -> get(dependentApi).statusCode() == 200);
+        kube.genericKubernetesResources(ExtensionTypes.INSTALL_PLANS).withName("greeter")
+                .edit(p -> {
+                    p.getMetadata().setAnnotations(Map.of("kubesphere.io/force-delete", ""));
+                    return p;
+                });
+        kube.genericKubernetesResources(ExtensionTypes.INSTALL_PLANS).withName("greeter").delete();
+        await().atMost(DEADLINE).until(() -> get(GREETINGS).statusCode() == 404);
+        assertThat(get(dependentApi).statusCode()).isEqualTo(200);
     }
 
     static void create(io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext kind, String name, String extension,

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Two kernel replicas against one development cluster (in this JVM, reached over HTTP through its
  * kubeconfig like any cluster): a plan created once is served by both and reported Installed only
  * with both serving; the extension's controller runs on one replica (Lease), and stopping that
- * replica hands the Lease to the other.
+ * replica hands the Lease to the other; a new replica serves installed extensions from the cluster alone.
  */
 class ExtensionReplicasIT {
 
@@ -115,6 +115,13 @@ class ExtensionReplicasIT {
         assertThat(survivor.get(GREETINGS, token).statusCode()).isEqualTo(200);
         // the stopped replica's own lease is gone, so later installs do not wait for it
         assertThat(replicaIds()).containsExactly(other);
+
+        // a replica (re)started with an empty Felix cache serves the extension from the cluster's records alone
+        try (Kernel c = Kernel.start(config(dir.resolve("c"), dir.resolve("repo")))) {
+            IamHttp httpC = new IamHttp(c.baseUri());
+            String tokenC = httpC.bearer("admin", "P@88w0rd");
+            await().atMost(DEADLINE).until(() -> httpC.get(GREETINGS, tokenC).statusCode() == 200);
+        }
     }
 
     static String holder(String lease) {

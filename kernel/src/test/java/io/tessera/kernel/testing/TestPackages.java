@@ -27,6 +27,12 @@ public final class TestPackages {
      */
     public static Path greeter(Path dir, String name, String version, String group, String defaultsSchema)
             throws IOException {
+        return greeter(dir, name, version, group, defaultsSchema, "");
+    }
+
+    /** @param extraYaml more top-level extension.yaml fields, e.g. {@code dependencies: {greeter: ">=1.0.0"}} */
+    public static Path greeter(Path dir, String name, String version, String group, String defaultsSchema, String extraYaml)
+            throws IOException {
         Files.createDirectories(dir);
         byte[] bundle = bundle(name, version);
         String yaml = """
@@ -52,7 +58,8 @@ public final class TestPackages {
                   properties:
                     group: {type: string, default: %s}
                 %s
-                """.formatted(name, version, name, name, group, defaultsSchema.indent(4).stripTrailing());
+                %s
+                """.formatted(name, version, name, name, group, defaultsSchema.indent(4).stripTrailing(), extraYaml);
         Path file = dir.resolve(name + "-" + version + ".tsx.zip");
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
             put(zip, "extension.yaml", yaml.getBytes(StandardCharsets.UTF_8));

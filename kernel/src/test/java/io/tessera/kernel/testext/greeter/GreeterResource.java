@@ -32,6 +32,13 @@ public class GreeterResource {
         return out;
     }
 
+    /** An extension bug: the kernel answers 500 with a Status and keeps serving everything else. */
+    @GET
+    @Path("boom")
+    public String boom() {
+        throw new IllegalStateException("greeter bug");
+    }
+
     /** Lists the kind named by the path in the extension's namespace: configmaps are declared, secrets are not. */
     @GET
     @Path("peek/{plural}")
