@@ -1,6 +1,7 @@
 package io.tessera.marketplace;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -11,6 +12,7 @@ import io.tessera.kernel.config.KernelConfig;
 import io.tessera.marketplace.index.IndexBuilder;
 import io.tessera.marketplace.index.RepositoryIndex;
 import io.tessera.marketplace.index.RepositorySigner;
+import io.tessera.marketplace.install.Installer;
 import io.tessera.marketplace.kernel.SignatureTrust;
 import io.tessera.marketplace.trust.Keys;
 import java.nio.file.Files;
@@ -52,6 +54,9 @@ class SignedInstallIT {
         BundlePackages.noop(repo, "acme-good", "1.0.0", Map.of());
         BundlePackages.noop(repo, "acme-swapped", "1.0.0", Map.of());
         BundlePackages.noop(repo, "acme-untrusted", "1.0.0", Map.of());
+        BundlePackages.noop(repo, "acme-lib", "1.0.0", Map.of());
+        BundlePackages.noop(repo, "acme-lib", "2.0.0", Map.of());
+        BundlePackages.noop(repo, "acme-app", "1.0.0", Map.of("acme-lib", ">=1.0.0 <2.0.0"));
         Path key = tmp.resolve("keys/signing-key");
         KeyPair pair = Keys.generateInto(key);
         IndexBuilder.build(repo).write(repo.resolve(RepositoryIndex.FILE));
@@ -116,6 +121,26 @@ class SignedInstallIT {
     void onlyVerifiedPackagesReachTheCatalog() {
         assertThat(catalog()).contains("acme-good-1.0.0", "acme-swapped-1.0.0")
                 .doesNotContain("acme-untrusted-1.0.0", "acme-unsigned-1.0.0");
+    }
+
+    @Test
+    void dependencyInstalledFirstAndItsUninstallRefusedNamingTheDependent() throws Exception {
+        Installer installer = new Installer(client, "0.1.0", Duration.ofSeconds(60));
+        List<String> progress = new java.util.ArrayList<>();
+        installer.install("acme-app", null, progress::add);
+        assertThat(progress).containsSubsequence("acme-lib-1.0.0: Installed", "acme-app-1.0.0: Installed");
+        assertThat(installer.installed()).containsEntry("acme-lib", "1.0.0").containsEntry("acme-app", "1.0.0");
+
+        assertThatThrownBy(() -> installer.uninstall("acme-lib", false, progress::add))
+                .hasMessageContaining("acme-lib is required by acme-app");
+        // refused before anything changed: the plan is still there, not being deleted, still Installed
+        GenericKubernetesResource lib = client.genericKubernetesResources(PLANS).withName("acme-lib").get();
+        assertThat(lib.getMetadata().getDeletionTimestamp()).isNull();
+        assertThat(installer.installed()).containsEntry("acme-lib", "1.0.0");
+
+        installer.uninstall("acme-app", false, progress::add);
+        installer.uninstall("acme-lib", false, progress::add);
+        assertThat(installer.installed()).doesNotContainKeys("acme-app", "acme-lib");
     }
 
     @Test
