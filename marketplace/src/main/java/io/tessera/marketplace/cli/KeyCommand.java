@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code tessera key new}: an Ed25519 signing key for publishing extensions. */
-@Command(name = "key", description = "Manage package signing keys.", subcommands = KeyCommand.New.class)
+@Command(name = "key", mixinStandardHelpOptions = true, description = "Manage package signing keys.", subcommands = KeyCommand.New.class)
 public final class KeyCommand implements Callable<Integer>, TesseraCommand {
 
     @Spec
@@ -24,7 +24,7 @@ public final class KeyCommand implements Callable<Integer>, TesseraCommand {
         return spec.exitCodeOnInvalidInput();
     }
 
-    @Command(name = "new", description = "Generate an Ed25519 signing key (private key owner-only, public key beside it as .pub).")
+    @Command(name = "new", mixinStandardHelpOptions = true, description = "Generate an Ed25519 signing key (private key owner-only, public key beside it as .pub).")
     static final class New implements Callable<Integer> {
 
         @Spec

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
  * {@code tessera repo …} for files on disk: index, sign, verify, export and import a repository.
  * These need no server; the Repository objects of a running kernel are not managed here yet.
  */
-@Command(name = "repo", description = "Build, sign, verify, export and import extension repositories.",
+@Command(name = "repo", mixinStandardHelpOptions = true, description = "Build, sign, verify, export and import extension repositories.",
         subcommands = {RepoCommand.Index.class, RepoCommand.Sign.class, RepoCommand.Verify.class, RepoCommand.Export.class,
             RepoCommand.Import.class})
 public final class RepoCommand implements Callable<Integer>, TesseraCommand {
@@ -38,7 +38,7 @@ public final class RepoCommand implements Callable<Integer>, TesseraCommand {
         return spec.exitCodeOnInvalidInput();
     }
 
-    @Command(name = "index", description = "Write DIR/index.json for every *.tsx.zip under DIR (keeps signatures of unchanged packages).")
+    @Command(name = "index", mixinStandardHelpOptions = true, description = "Write DIR/index.json for every *.tsx.zip under DIR (keeps signatures of unchanged packages).")
     static final class Index implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -60,7 +60,7 @@ public final class RepoCommand implements Callable<Integer>, TesseraCommand {
         }
     }
 
-    @Command(name = "sign", description = "Sign every package listed in DIR/index.json with your key.")
+    @Command(name = "sign", mixinStandardHelpOptions = true, description = "Sign every package listed in DIR/index.json with your key.")
     static final class Sign implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -86,7 +86,7 @@ public final class RepoCommand implements Callable<Integer>, TesseraCommand {
         }
     }
 
-    @Command(name = "verify", description = "Check every package of DIR against its checksum and signature with the trusted keys.")
+    @Command(name = "verify", mixinStandardHelpOptions = true, description = "Check every package of DIR against its checksum and signature with the trusted keys.")
     static final class Verify implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -122,7 +122,7 @@ public final class RepoCommand implements Callable<Integer>, TesseraCommand {
         }
     }
 
-    @Command(name = "export", description = "Write a directory repository (index + packages) into one file for air-gapped use.")
+    @Command(name = "export", mixinStandardHelpOptions = true, description = "Write a directory repository (index + packages) into one file for air-gapped use.")
     static final class Export implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -142,7 +142,7 @@ public final class RepoCommand implements Callable<Integer>, TesseraCommand {
         }
     }
 
-    @Command(name = "import", description = "Unpack an exported repository file into a new directory repository.")
+    @Command(name = "import", mixinStandardHelpOptions = true, description = "Unpack an exported repository file into a new directory repository.")
     static final class Import implements Callable<Integer> {
         @Spec
         CommandSpec spec;
