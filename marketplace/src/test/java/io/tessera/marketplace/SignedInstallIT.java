@@ -144,6 +144,27 @@ class SignedInstallIT {
     }
 
     @Test
+    void keysFromTheSecretAreTrustedLiveForRotation() throws Exception {
+        Path other = tmp.resolve("rotated");
+        Path file = BundlePackages.noop(other, "acme-rotated", "1.0.0", Map.of());
+        KeyPair next = Keys.generate();
+        IndexBuilder.build(other).write(other.resolve(RepositoryIndex.FILE));
+        RepositorySigner.sign(other, next.getPrivate(), next.getPublic());
+        SignatureTrust trust = new SignatureTrust(client, List.of());
+        var pkg = io.tessera.kernel.extensions.ExtensionPackage.open(file);
+        assertThatThrownBy(() -> trust.check(pkg)).hasMessageContaining("acme-rotated-1.0.0").hasMessageContaining("not trusted");
+        client.secrets().inNamespace(SignatureTrust.NAMESPACE).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata().withName(SignatureTrust.SECRET).withNamespace(SignatureTrust.NAMESPACE).endMetadata()
+                .addToStringData("next.pub", Keys.pem("PUBLIC KEY", next.getPublic().getEncoded())).build()).create();
+        try {
+            trust.check(pkg);
+        } finally {
+            client.secrets().inNamespace(SignatureTrust.NAMESPACE).withName(SignatureTrust.SECRET).delete();
+        }
+        assertThatThrownBy(() -> trust.check(pkg)).hasMessageContaining("not trusted");
+    }
+
+    @Test
     void signedPackageInstalls() throws Exception {
         Map<?, ?> s = installAndWait("acme-good");
         assertThat(s.get("state")).as(lastMessage(s)).isEqualTo("Installed");

@@ -43,7 +43,7 @@ public final class SignatureTrust implements PackageTrust {
     private final KubernetesClient client;
     private final List<Path> keyPaths;
 
-    SignatureTrust(KubernetesClient client, List<Path> keyPaths) {
+    public SignatureTrust(KubernetesClient client, List<Path> keyPaths) {
         this.client = client;
         this.keyPaths = List.copyOf(keyPaths);
     }
@@ -94,8 +94,16 @@ public final class SignatureTrust implements PackageTrust {
             LOG.warn("event=marketplace.trustedkeys.unreadable secret={}/{} code={}", NAMESPACE, SECRET, e.getCode());
             secret = null;
         }
+        Map<String, String> pems = new java.util.TreeMap<>();
         if (secret != null && secret.getData() != null) {
-            for (Map.Entry<String, String> d : secret.getData().entrySet()) {
+            secret.getData().forEach((k, v) -> pems.put(k, v));
+        }
+        // stringData too: a real API server folds it into data, the development cluster keeps it as written
+        if (secret != null && secret.getStringData() != null) {
+            secret.getStringData().forEach((k, v) -> pems.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.US_ASCII))));
+        }
+        {
+            for (Map.Entry<String, String> d : pems.entrySet()) {
                 try {
                     String pem = new String(Base64.getDecoder().decode(d.getValue()), StandardCharsets.US_ASCII);
                     store.add(Keys.parsePublic(pem, "Secret " + NAMESPACE + "/" + SECRET + " key " + d.getKey()));
