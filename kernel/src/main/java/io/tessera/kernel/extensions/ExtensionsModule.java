@@ -55,7 +55,11 @@ public final class ExtensionsModule implements KernelModule {
         rt[0] = runtime;
         console = new ConsoleEntries(runtime);
         holder[0] = console;
-        repository = new RepositoryLoader(context.kubernetes());
+        java.util.List<PackageTrust> trust = new java.util.ArrayList<>();
+        for (PackageTrust.Factory f : java.util.ServiceLoader.load(PackageTrust.Factory.class)) {
+            trust.add(f.create(context));
+        }
+        repository = new RepositoryLoader(context.kubernetes(), trust);
         repository.load(context.config().extensions().repositoryDir());
         context.mountKapis(CONSOLE_GROUP, "v1alpha1", console.new Api());
         context.mountPath("/dist", console.new Dist());
@@ -93,7 +97,9 @@ public final class ExtensionsModule implements KernelModule {
 
     /** Adds a package to the built-in repository at run time (tests, the testkit). */
     public void addPackage(Path file) throws Exception {
-        repository.add(ExtensionPackage.open(file));
+        ExtensionPackage pkg = ExtensionPackage.open(file);
+        repository.verify(pkg);
+        repository.add(pkg);
     }
 
     @Override

@@ -180,6 +180,16 @@ final class InstallPlanController implements AutoCloseable {
             enqueue(planName, RETRY_SECONDS);
             return;
         }
+        try {
+            // checked again on every replica that loads the bundle, not only when the catalog was built
+            repository.verify(pkg);
+        } catch (PackageTrust.Refused e) {
+            failed.put(planName, desired);
+            LOG.warn("event=extensions.package.refused plan={} package={}-{} error=\"{}\"", planName, name, version, e.getMessage());
+            writeStatus(planName, upgrade ? "UpgradeFailed" : "InstallFailed", true, version, hash,
+                    upgrade ? "Upgraded" : "Installed", "False", "PackageRefused", e.getMessage());
+            return;
+        }
         String missing = Dependencies.unmet(pkg.manifest(), this::installedVersion);
         if (missing != null) {
             writeStatus(planName, upgrade ? "UpgradeFailed" : "InstallFailed", true, version, hash,

@@ -30,8 +30,22 @@ final class RepositoryLoader {
     private final KubernetesClient client;
     private final Map<String, ExtensionPackage> packages = new ConcurrentHashMap<>();
 
+    private final List<PackageTrust> trust;
+
     RepositoryLoader(KubernetesClient client) {
+        this(client, List.of());
+    }
+
+    RepositoryLoader(KubernetesClient client, List<PackageTrust> trust) {
         this.client = client;
+        this.trust = List.copyOf(trust);
+    }
+
+    /** Runs every {@link PackageTrust} check on {@code pkg}; the first refusal wins. */
+    void verify(ExtensionPackage pkg) throws PackageTrust.Refused {
+        for (PackageTrust t : trust) {
+            t.check(pkg);
+        }
     }
 
     /** The package for {@code name}-{@code version} in this replica's repository, or null. */
@@ -50,9 +64,14 @@ final class RepositoryLoader {
         }
         for (Path f : files) {
             try {
-                add(ExtensionPackage.open(f));
+                ExtensionPackage pkg = ExtensionPackage.open(f);
+                verify(pkg);
+                add(pkg);
             } catch (IOException | ExtensionManifest.InvalidManifestException e) {
                 LOG.warn("event=extensions.package.invalid file={} error=\"{}\"", f, e.getMessage());
+            } catch (PackageTrust.Refused e) {
+                // a refused package never reaches the catalog
+                LOG.warn("event=extensions.package.refused file={} error=\"{}\"", f, e.getMessage());
             }
         }
         LOG.info("event=extensions.repository.loaded dir={} packages={}", dir, packages.size());
