@@ -68,7 +68,7 @@ public final class BootTimeBenchmark implements Benchmark {
         int port = freePort();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                Tessera.class.getName(), "up", "--port", Integer.toString(port), "--data-dir", dataDir.toString())
+                Tessera.class.getName(), "up", "--port", Integer.toString(port), "--set", "server.https.port=0", "--data-dir", dataDir.toString())
                 .redirectOutput(dataDir.resolve("stdout.log").toFile())
                 .redirectError(dataDir.resolve("stderr.log").toFile());
         builder.environment().remove("KUBECONFIG");

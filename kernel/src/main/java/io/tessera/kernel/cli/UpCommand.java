@@ -4,6 +4,9 @@ import io.tessera.devcluster.DevCluster;
 import io.tessera.kernel.Kernel;
 import io.tessera.kernel.config.ConfigLoader;
 import io.tessera.kernel.config.KernelConfig;
+import io.tessera.kernel.http.tls.DevelopmentCertificate;
+import io.tessera.kernel.kube.KubeConnection;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
@@ -66,6 +69,7 @@ public final class UpCommand implements Callable<Integer>, TesseraCommand {
             // before the kernel's first logger exists: slf4j-simple reads its settings once
             System.setProperty("org.slf4j.simpleLogger.log.io.tessera", "debug");
         }
+        config = withDevelopmentCertificate(config);
         PrintWriter out = spec.commandLine().getOut();
         StopSignal stop = StopSignal.install(spec.commandLine().getErr());
         out.printf("Starting Tessera %s (data in %s)…%n", Tessera.version(), config.dataDir());
@@ -110,6 +114,20 @@ public final class UpCommand implements Callable<Integer>, TesseraCommand {
         return loader.load();
     }
 
+    /**
+     * On the embedded default without a configured keystore, HTTPS is served with a self-signed
+     * certificate from the data dir: kubectl sends a user's token only over HTTPS, so the
+     * platform's kubeconfigs need it. A configured keystore or a real cluster is left alone.
+     */
+    static KernelConfig withDevelopmentCertificate(KernelConfig config) throws IOException {
+        KernelConfig.Server server = config.server();
+        if (server.https().enabled() || config.kubeconfig() != null || KubeConnection.inCluster()) {
+            return config;
+        }
+        KernelConfig.Https https = DevelopmentCertificate.ensure(config.dataDir(), server.address(), server.https().port());
+        return config.withServer(new KernelConfig.Server(server.address(), server.port(), https, server.shutdownGrace()));
+    }
+
     private static void flag(ConfigLoader loader, String key, String value, String name) {
         if (value != null) {
             loader.flag(key, value, name);
@@ -136,6 +154,10 @@ public final class UpCommand implements Callable<Integer>, TesseraCommand {
         if (embedded != null) {
             out.printf("  Admin:      %s / %s%n", config.iam().adminUsername(), config.iam().adminPassword());
             out.printf("  Kubernetes: embedded development cluster; KUBECONFIG=%s kubectl get ns%n", embedded.kubeconfig());
+            if (kernel.httpsUri() != null) {
+                out.printf("  kubectl as a platform user: tessera kubeconfig --server %s --username %s -o FILE%n",
+                        base, config.iam().adminUsername());
+            }
         } else {
             // On a real cluster the configured password is only the first one and may be changed since;
             // keep it out of output that container logs collect.

@@ -120,7 +120,8 @@ public final class KubeConnection implements AutoCloseable {
         }
     }
 
-    static boolean inCluster() {
+    /** True inside a pod with a mounted service account token. */
+    public static boolean inCluster() {
         return System.getenv("KUBERNETES_SERVICE_HOST") != null
                 && Files.isReadable(SERVICE_ACCOUNT.resolve("token"));
     }

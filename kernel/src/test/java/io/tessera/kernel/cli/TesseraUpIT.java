@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.tessera.kernel.kubeproxy.Kubectl;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,8 +35,9 @@ class TesseraUpIT {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
-    void upServesReadyzAndVersionThenStopsCleanlyOnSigterm() throws Exception {
-        try (ChildProcess tessera = ChildProcess.tessera(tmp, "up", "--port", "0", "--data-dir", tmp.resolve("data").toString())) {
+    void upServesReadyzVersionAndKubectlThroughThePlatformThenStopsCleanlyOnSigterm() throws Exception {
+        try (ChildProcess tessera = ChildProcess.tessera(tmp, "up", "--port", "0", "--set", "server.https.port=0",
+                "--data-dir", tmp.resolve("data").toString())) {
             tessera.awaitStdout(Pattern.compile("Press Ctrl-C to stop"), BOOT_DEADLINE);
             Matcher console = CONSOLE.matcher(tessera.stdout());
             assertThat(console.find()).as("console line in %s", tessera.stdout()).isTrue();
@@ -54,6 +56,22 @@ class TesseraUpIT {
             JsonNode json = new ObjectMapper().readTree(version.body());
             assertThat(json.path("gitVersion").asText()).startsWith("v");
             assertThat(json.path("kubernetes").path("gitVersion").asText()).startsWith("v1.");
+
+            // kubectl sends a token only over HTTPS: the embedded default serves it with a development
+            // certificate, and the platform's kubeconfig carries that certificate.
+            assertThat(tessera.stdout()).containsPattern("HTTPS:\\s+https://");
+            assertThat(tmp.resolve("data/tls/serving.p12")).exists();
+            Path kubeconfig = tmp.resolve("admin.kubeconfig");
+            try (ChildProcess fetch = ChildProcess.tessera(tmp, "kubeconfig", "--server", base.toString(),
+                    "--username", "admin", "--password", "P@88w0rd", "-o", kubeconfig.toString())) {
+                assertThat(fetch.awaitExit(BOOT_DEADLINE)).as("tessera kubeconfig; stderr: %s", fetch.stderr()).isZero();
+            }
+            assertThat(java.nio.file.Files.readString(kubeconfig)).contains("https://").contains("certificate-authority-data");
+            if (Kubectl.available()) {
+                Kubectl.Result namespaces = new Kubectl(kubeconfig, tmp).run("get", "ns", "-o", "name");
+                assertThat(namespaces.exit()).as("%s", namespaces).isZero();
+                assertThat(namespaces.out()).contains("namespace/default").contains("namespace/kubesphere-system");
+            }
 
             // SIGTERM through the handle: Process.destroy() would also close our end of the pipes
             tessera.process().toHandle().destroy();
@@ -97,7 +115,7 @@ class TesseraUpIT {
     void portInUseIsOneLineAndNonZeroExit() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
                 ChildProcess tessera = ChildProcess.tessera(tmp, "up", "--port", Integer.toString(taken.getLocalPort()),
-                        "--data-dir", tmp.resolve("data").toString())) {
+                        "--set", "server.https.port=0", "--data-dir", tmp.resolve("data").toString())) {
             int exit = tessera.awaitExit(BOOT_DEADLINE);
             assertThat(exit).isNotZero();
             List<String> lines = tessera.stderr().lines().filter(l -> !l.isBlank()).toList();

@@ -9,14 +9,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the real kubectl with a kubeconfig of its own; output captured, a generous deadline. */
-final class Kubectl {
+public final class Kubectl {
 
     /** kubectl on the PATH (CI installs it), else /usr/bin/kubectl. */
     static final Path BINARY = java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
             .filter(d -> !d.isEmpty()).map(d -> Path.of(d, "kubectl")).filter(Files::isExecutable).findFirst()
             .orElse(Path.of("/usr/bin/kubectl"));
 
-    record Result(int exit, String out, String err) {
+    public record Result(int exit, String out, String err) {
         @Override
         public String toString() {
             return "exit=" + exit + "\nstdout:\n" + out + "\nstderr:\n" + err;
@@ -26,16 +26,16 @@ final class Kubectl {
     private final Path kubeconfig;
     private final Path dir;
 
-    Kubectl(Path kubeconfig, Path dir) {
+    public Kubectl(Path kubeconfig, Path dir) {
         this.kubeconfig = kubeconfig;
         this.dir = dir;
     }
 
-    static boolean available() {
+    public static boolean available() {
         return Files.isExecutable(BINARY);
     }
 
-    Result run(String... args) throws Exception {
+    public Result run(String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(BINARY.toString());
         cmd.add("--kubeconfig=" + kubeconfig);
