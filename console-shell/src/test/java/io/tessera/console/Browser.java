@@ -34,7 +34,10 @@ final class Browser implements AutoCloseable {
                 .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
         driver.manage().window().setSize(new Dimension(1280, 900));
+        // The console re-renders tables when their data arrives: an element found a moment ago may
+        // be replaced before it is read, so a condition is simply evaluated again.
         wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
     }
 
     /** Saves what the browser shows to {@code dir/name.png} and returns the file. */
