@@ -49,6 +49,10 @@ class DistributionLayoutIT {
         }
         assertThat(DIST.resolve("conf/tessera.yaml")).isRegularFile();
         assertThat(DIST.resolve("repository")).isDirectory();
+        // the built-in extension repository ships the sample extension
+        try (var files = Files.list(DIST.resolve("repository"))) {
+            assertThat(files.map(f -> f.getFileName().toString())).anyMatch(n -> n.matches("sample-hello-.*\\.tsx\\.zip"));
+        }
         String license = Files.readString(DIST.resolve("LICENSE"));
         assertThat(license).contains("Apache License").contains("Version 2.0, January 2004");
         assertThat(Files.readString(Path.of("..", "LICENSE"))).isEqualTo(license);
@@ -80,7 +84,9 @@ class DistributionLayoutIT {
                 assertThat(line).startsWith("-rwxr-xr-x");
             }
         }
-        assertThat(names).contains("bin/tessera", "conf/tessera.yaml", "LICENSE", "repository/");
+        assertThat(names).contains("bin/tessera", "conf/tessera.yaml", "LICENSE");
+        // tar lists the folder itself only when it is empty; with packages inside it lists them
+        assertThat(names).anyMatch(n -> n.equals("repository/") || n.startsWith("repository/sample-hello-"));
         try (Stream<Path> files = Files.walk(DIST)) {
             List<String> inFolder = files.filter(Files::isRegularFile)
                     .map(p -> DIST.relativize(p).toString()).toList();

@@ -137,7 +137,7 @@ public final class Kernel implements AutoCloseable {
         whiteboard.open();
 
         long osgiUp = System.nanoTime();
-        DefaultKernelContext context = new DefaultKernelContext(config, kube.client(), security, routes, readiness);
+        DefaultKernelContext context = new DefaultKernelContext(config, kube.client(), security, routes, readiness, osgi, audit);
         try {
             modules.start(ordered, context, new CrdInstaller(kube.client()));
         } catch (ModuleHost.ModuleStartException e) {

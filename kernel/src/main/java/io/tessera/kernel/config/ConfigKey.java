@@ -56,6 +56,9 @@ public enum ConfigKey {
     MULTICLUSTER_HOST_CLUSTER_NAME("multicluster.hostClusterName", Type.CLUSTER_NAME, KernelConfig::hostClusterName,
             "This cluster's name in `/clusters/{name}/…` paths (as KubeSphere's `multicluster.hostClusterName`); "
                     + "`host` is always accepted too."),
+    EXTENSIONS_REPOSITORY_DIR("extensions.repositoryDir", Type.OPTIONAL_PATH, c -> c.extensions().repositoryDir(),
+            "The built-in extension repository: every `*.tsx.zip` package in it becomes an Extension and "
+                    + "ExtensionVersion at start (docs/extension-package.md). Unset: the distribution's `repository/`."),
     DEBUG("debug", Type.BOOLEAN, KernelConfig::debug,
             "Verbose logs for Tessera's own packages, and stack traces with errors.");
 
@@ -129,6 +132,9 @@ public enum ConfigKey {
     public String defaultText() {
         if (this == DATA_DIR) {
             return "<distribution>/data";
+        }
+        if (this == EXTENSIONS_REPOSITORY_DIR) {
+            return "<distribution>/repository";
         }
         return format(valueIn(KernelConfig.defaults(java.nio.file.Path.of("data"))));
     }

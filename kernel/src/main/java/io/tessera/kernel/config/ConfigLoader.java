@@ -601,7 +601,9 @@ public final class ConfigLoader {
                 (Path) v.get(ConfigKey.KUBECONFIG).value(),
                 embedded, iam,
                 (Boolean) v.get(ConfigKey.DEBUG).value(),
-                (String) v.get(ConfigKey.MULTICLUSTER_HOST_CLUSTER_NAME).value());
+                (String) v.get(ConfigKey.MULTICLUSTER_HOST_CLUSTER_NAME).value(),
+                v.get(ConfigKey.EXTENSIONS_REPOSITORY_DIR).value() == null ? KernelConfig.Extensions.defaults()
+                        : new KernelConfig.Extensions((Path) v.get(ConfigKey.EXTENSIONS_REPOSITORY_DIR).value()));
     }
 
     // ---- the key tree -------------------------------------------------------------------------

@@ -21,7 +21,9 @@ public record KernelConfig(
         Iam iam,
         boolean debug,
         /* KubeSphere's multicluster.hostClusterName: this cluster's name in /clusters/{name}/… */
-        String hostClusterName) {
+        String hostClusterName,
+        /* the extension runtime: where the built-in repository of extension packages lives */
+        Extensions extensions) {
 
     /** The cluster name KubeSphere gives the host cluster by default (and always accepts). */
     public static final String DEFAULT_HOST_CLUSTER_NAME = "host";
@@ -32,6 +34,9 @@ public record KernelConfig(
             hostClusterName = DEFAULT_HOST_CLUSTER_NAME;
         }
         Objects.requireNonNull(dataDir, "dataDir");
+        if (extensions == null) {
+            extensions = Extensions.defaults();
+        }
         Objects.requireNonNull(embeddedCluster, "embeddedCluster");
         Objects.requireNonNull(iam, "iam");
     }
@@ -80,6 +85,29 @@ public record KernelConfig(
     public record OAuthClient(String id, String secret) {
     }
 
+    /**
+     * The extension runtime. {@code repositoryDir}: the built-in repository (the distribution's
+     * {@code repository/} folder) whose packages become Extension/ExtensionVersion objects. Its
+     * default is {@code <tessera.home>/repository} when the distribution's launcher sets the
+     * system property {@code tessera.home}, else none (embedding and tests name one).
+     */
+    public record Extensions(Path repositoryDir) {
+        public static Extensions defaults() {
+            String home = System.getProperty("tessera.home");
+            return new Extensions(home == null ? null : Path.of(home, "repository"));
+        }
+    }
+
+    /** The seven-component form (before the extension runtime); extensions use their defaults. */
+    public KernelConfig(Server server, Path dataDir, Path kubeconfig, EmbeddedCluster embeddedCluster, Iam iam,
+            boolean debug, String hostClusterName) {
+        this(server, dataDir, kubeconfig, embeddedCluster, iam, debug, hostClusterName, Extensions.defaults());
+    }
+
+    public KernelConfig withExtensions(Extensions value) {
+        return new KernelConfig(server, dataDir, kubeconfig, embeddedCluster, iam, debug, hostClusterName, value);
+    }
+
     /** The original six-component form; the host cluster is called {@value #DEFAULT_HOST_CLUSTER_NAME}. */
     public KernelConfig(Server server, Path dataDir, Path kubeconfig, EmbeddedCluster embeddedCluster, Iam iam,
             boolean debug) {
@@ -91,7 +119,7 @@ public record KernelConfig(
     }
 
     public KernelConfig withServer(Server value) {
-        return new KernelConfig(value, dataDir, kubeconfig, embeddedCluster, iam, debug, hostClusterName);
+        return new KernelConfig(value, dataDir, kubeconfig, embeddedCluster, iam, debug, hostClusterName, extensions);
     }
 
     public KernelConfig withPort(int port) {
@@ -99,22 +127,22 @@ public record KernelConfig(
     }
 
     public KernelConfig withKubeconfig(Path value) {
-        return new KernelConfig(server, dataDir, value, embeddedCluster, iam, debug, hostClusterName);
+        return new KernelConfig(server, dataDir, value, embeddedCluster, iam, debug, hostClusterName, extensions);
     }
 
     public KernelConfig withIam(Iam value) {
-        return new KernelConfig(server, dataDir, kubeconfig, embeddedCluster, value, debug, hostClusterName);
+        return new KernelConfig(server, dataDir, kubeconfig, embeddedCluster, value, debug, hostClusterName, extensions);
     }
 
     public KernelConfig withEmbeddedCluster(EmbeddedCluster value) {
-        return new KernelConfig(server, dataDir, kubeconfig, value, iam, debug, hostClusterName);
+        return new KernelConfig(server, dataDir, kubeconfig, value, iam, debug, hostClusterName, extensions);
     }
 
     public KernelConfig withHostClusterName(String value) {
-        return new KernelConfig(server, dataDir, kubeconfig, embeddedCluster, iam, debug, value);
+        return new KernelConfig(server, dataDir, kubeconfig, embeddedCluster, iam, debug, value, extensions);
     }
 
     public KernelConfig withDebug(boolean value) {
-        return new KernelConfig(server, dataDir, kubeconfig, embeddedCluster, iam, value, hostClusterName);
+        return new KernelConfig(server, dataDir, kubeconfig, embeddedCluster, iam, value, hostClusterName, extensions);
     }
 }

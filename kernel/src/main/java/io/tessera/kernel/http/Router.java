@@ -55,10 +55,10 @@ final class Router extends Handler.Wrapper {
             default -> {
             }
         }
-        if (under(path, "/dist")) {
+        if (under(path, "/dist") && table.mountFor(path) == null) {
             return notServed(request, response, callback, "dist", "no extension serves " + path);
         }
-        if (under(path, "/proxy")) {
+        if (under(path, "/proxy") && table.mountFor(path) == null) {
             return notServed(request, response, callback, "proxy", "no extension proxy serves " + path);
         }
         if (info.kubernetesRequest() || under(path, "/api") || under(path, "/apis")) {

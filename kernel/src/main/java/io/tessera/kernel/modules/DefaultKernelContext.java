@@ -27,11 +27,21 @@ public final class DefaultKernelContext implements KernelContext {
     private final Security security;
     private final RouteTable routes;
     private final Readiness readiness;
+    private final io.tessera.kernel.osgi.FelixHost osgi;
+    private final io.tessera.kernel.audit.AuditBus audit;
     /** Resources per prefix: a second mount of the same prefix adds to the first. */
     private final Map<String, List<Object>> mounted = new HashMap<>();
 
     public DefaultKernelContext(KernelConfig config, KubernetesClient kubernetes, Security security,
             RouteTable routes, Readiness readiness) {
+        this(config, kubernetes, security, routes, readiness, null, new io.tessera.kernel.audit.AuditBus());
+    }
+
+    public DefaultKernelContext(KernelConfig config, KubernetesClient kubernetes, Security security,
+            RouteTable routes, Readiness readiness, io.tessera.kernel.osgi.FelixHost osgi,
+            io.tessera.kernel.audit.AuditBus audit) {
+        this.osgi = osgi;
+        this.audit = audit;
         this.config = config;
         this.kubernetes = kubernetes;
         this.security = security;
@@ -94,5 +104,15 @@ public final class DefaultKernelContext implements KernelContext {
     @Override
     public void addReadinessCheck(String name, BooleanSupplier ready) {
         readiness.add(name, ready);
+    }
+
+    @Override
+    public io.tessera.kernel.osgi.FelixHost osgi() {
+        return osgi;
+    }
+
+    @Override
+    public io.tessera.kernel.audit.AuditBus auditBus() {
+        return audit;
     }
 }

@@ -45,6 +45,9 @@ public final class LabelSelector {
                 depth++;
             } else if (c == ')') {
                 depth--;
+                if (depth < 0) {
+                    throw new IllegalArgumentException("invalid label selector: unbalanced ')' in " + s);
+                }
             } else if (c == ',' && depth == 0) {
                 String part = s.substring(start, i).trim();
                 if (!part.isEmpty()) {
@@ -52,6 +55,10 @@ public final class LabelSelector {
                 }
                 start = i + 1;
             }
+        }
+        if (depth != 0) {
+            // an unclosed "in (" would otherwise swallow the rest and select everything
+            throw new IllegalArgumentException("invalid label selector: unbalanced '(' in " + s);
         }
         return new LabelSelector(List.copyOf(out));
     }

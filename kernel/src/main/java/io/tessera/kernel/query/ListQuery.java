@@ -17,11 +17,50 @@ import java.util.stream.Collectors;
  * KubeSphere's list parameters (reference §5.1): {@code page} (1-based), {@code limit} (-1 = all),
  * {@code sortBy} ({@code name} | {@code creationTimestamp}/{@code createTime}, ties by name),
  * {@code ascending} (default false: newest first / Z→A), {@code name} (substring of the name, or
- * case-insensitive substring of the alias annotation), {@code names}, {@code labelSelector}.
- * Shared by every kapis list handler.
+ * case-insensitive substring of the alias annotation), {@code names}, {@code labelSelector},
+ * {@code fieldSelector} (comma list of {@code path=value}, {@code path==value}, {@code path!=value}
+ * over the object's JSON, dotted paths such as {@code spec.manager}; a value starting with
+ * {@code ~} compares case-insensitively), {@code label} and {@code annotation} ({@code key},
+ * {@code key=value}, {@code key!=value}; repeatable). Shared by every kapis list handler.
  */
 public record ListQuery(int page, int limit, String sortBy, boolean ascending, String name, Set<String> names,
-                        String labelSelector) {
+                        String labelSelector, List<FieldRequirement> fieldSelector, List<FieldRequirement> labels,
+                        List<FieldRequirement> annotations) {
+
+    /** One {@code key op value} requirement; op is {@code =}, {@code !=} or {@code exists}. */
+    public record FieldRequirement(String key, String op, String value) {
+
+        boolean matches(String actual) {
+            return switch (op) {
+                case "exists" -> actual != null;
+                case "!=" -> actual == null || !equal(actual);
+                default -> actual != null && equal(actual);
+            };
+        }
+
+        private boolean equal(String actual) {
+            return value.startsWith("~") ? actual.equalsIgnoreCase(value.substring(1)) : actual.equals(value);
+        }
+
+        static FieldRequirement parse(String s, boolean keyOnlyAllowed, String param) {
+            int ne = s.indexOf("!=");
+            if (ne > 0) {
+                return new FieldRequirement(s.substring(0, ne).trim(), "!=", s.substring(ne + 2).trim());
+            }
+            int eq = s.indexOf('=');
+            if (eq > 0) {
+                String v = s.substring(eq + 1);
+                if (v.startsWith("=")) {
+                    v = v.substring(1);
+                }
+                return new FieldRequirement(s.substring(0, eq).trim(), "=", v.trim());
+            }
+            if (keyOnlyAllowed && !s.isBlank()) {
+                return new FieldRequirement(s.trim(), "exists", "");
+            }
+            throw new IllegalArgumentException(param + " \"" + s + "\" must be key=value or key!=value");
+        }
+    }
 
     public static final String ALIAS_ANNOTATION = "kubesphere.io/alias-name";
 
@@ -38,7 +77,30 @@ public record ListQuery(int page, int limit, String sortBy, boolean ascending, S
         String namesParam = str(params, "names", "");
         Set<String> names = namesParam.isEmpty() ? Set.of()
                 : Arrays.stream(namesParam.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
-        return new ListQuery(page, limit, sortBy, ascending, name, names, str(params, "labelSelector", ""));
+        List<FieldRequirement> fields = new ArrayList<>();
+        for (String part : str(params, "fieldSelector", "").split(",")) {
+            if (!part.isBlank()) {
+                fields.add(FieldRequirement.parse(part, false, "fieldSelector"));
+            }
+        }
+        String selector = str(params, "labelSelector", "");
+        LabelSelector.parse(selector); // a malformed selector is the caller's 400, not a 500 later
+        return new ListQuery(page, limit, sortBy, ascending, name, names, selector, List.copyOf(fields),
+                requirements(params, "label"), requirements(params, "annotation"));
+    }
+
+    private static List<FieldRequirement> requirements(MultivaluedMap<String, String> params, String key) {
+        List<String> values = params == null ? null : params.get(key);
+        if (values == null) {
+            return List.of();
+        }
+        List<FieldRequirement> out = new ArrayList<>();
+        for (String v : values) {
+            if (!v.isBlank()) {
+                out.add(FieldRequirement.parse(v, true, key));
+            }
+        }
+        return List.copyOf(out);
     }
 
     public <T extends HasMetadata> List<T> filter(List<T> items) {
@@ -55,9 +117,40 @@ public record ListQuery(int page, int limit, String sortBy, boolean ascending, S
             if (!selector.matches(item.getMetadata().getLabels())) {
                 continue;
             }
+            if (!matchAll(labels, item.getMetadata().getLabels()) || !matchAll(annotations, item.getMetadata().getAnnotations())) {
+                continue;
+            }
+            if (!fieldSelector.isEmpty() && !fieldsMatch(item)) {
+                continue;
+            }
             out.add(item);
         }
         return out;
+    }
+
+    private static boolean matchAll(List<FieldRequirement> reqs, Map<String, String> values) {
+        for (FieldRequirement r : reqs) {
+            if (!r.matches(values == null ? null : values.get(r.key()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @SuppressWarnings("unchecked")
+    private boolean fieldsMatch(HasMetadata item) {
+        Map<String, Object> json = io.fabric8.kubernetes.client.utils.Serialization.jsonMapper().convertValue(item, Map.class);
+        for (FieldRequirement r : fieldSelector) {
+            Object v = json;
+            String path = r.key().startsWith("$.") ? r.key().substring(2) : r.key().startsWith(".") ? r.key().substring(1) : r.key();
+            for (String p : path.split("\\.")) {
+                v = v instanceof Map<?, ?> m ? m.get(p) : null;
+            }
+            if (!r.matches(v == null || v instanceof Map || v instanceof List ? null : String.valueOf(v))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean aliasContains(HasMetadata item) {

@@ -38,4 +38,10 @@ public interface KernelContext {
 
     /** {@code /readyz} answers 200 only while every check answers true. */
     void addReadinessCheck(String name, BooleanSupplier ready);
+
+    /** The OSGi framework that runs extension bundles (for the extension runtime). */
+    io.tessera.kernel.osgi.FelixHost osgi();
+
+    /** The in-kernel audit bus: request events, and events modules add (e.g. refused extension calls). */
+    io.tessera.kernel.audit.AuditBus auditBus();
 }

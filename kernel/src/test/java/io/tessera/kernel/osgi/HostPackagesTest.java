@@ -11,7 +11,8 @@ class HostPackagesTest {
     void exportsTheExtensionApiAndTheChosenLibrariesWithVersions() throws Exception {
         String extra = HostPackages.systemPackagesExtra();
         List<String> clauses = HostPackages.split(extra, ',');
-        assertThat(clauses).anyMatch(c -> c.startsWith("io.tessera.extension.api;version=\"0.1.0\""));
+        assertThat(clauses).anyMatch(c -> c.startsWith("io.tessera.extension.api;version=\"0.2.0\""));
+        assertThat(clauses).anyMatch(c -> c.startsWith("io.tessera.extension.api.kube;version=\"0.1.0\""));
         assertThat(clauses).anyMatch(c -> c.startsWith("io.tessera.extension.api.http;version=\"0.1.0\""));
         assertThat(clauses).anyMatch(c -> c.matches("jakarta\\.ws\\.rs\\.core;version=\"4\\.\\d+\\.\\d+\""));
         assertThat(clauses).anyMatch(c -> c.matches("com\\.fasterxml\\.jackson\\.annotation;version=\"2\\.\\d+(\\.\\d+)?\""));

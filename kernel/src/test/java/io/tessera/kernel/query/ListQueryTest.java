@@ -71,4 +71,30 @@ class ListQueryTest {
         assertThat(names(q("labelSelector", "env notin (dev),tier", "sortBy", "name", "ascending", "true").apply(ITEMS, c -> c)))
                 .containsExactly("alpha", "bravo");
     }
+
+    @Test
+    void fieldSelectorComparesJsonPathsAndTildeIgnoresCase() {
+        assertThat(names(q("fieldSelector", "metadata.name=bravo", "sortBy", "name").apply(ITEMS, x -> x))).containsExactly("bravo");
+        assertThat(names(q("fieldSelector", "metadata.name==~BRAVO").apply(ITEMS, x -> x))).containsExactly("bravo");
+        assertThat(names(q("fieldSelector", "metadata.name!=bravo,metadata.labels.tier=web", "sortBy", "name", "ascending", "true")
+                .apply(ITEMS, x -> x))).containsExactly("alpha", "charlie");
+    }
+
+    @Test
+    void labelAndAnnotationFiltersTakeKeyEqualsAndNotEquals() {
+        assertThat(names(q("label", "env", "sortBy", "name", "ascending", "true").apply(ITEMS, x -> x)))
+                .containsExactly("alpha", "charlie");
+        assertThat(names(q("label", "env!=prod", "sortBy", "name", "ascending", "true").apply(ITEMS, x -> x)))
+                .containsExactly("bravo", "charlie", "delta");
+        assertThat(names(q("label", "tier=web", "label", "env=dev").apply(ITEMS, x -> x))).containsExactly("charlie");
+        assertThat(names(q("annotation", ListQuery.ALIAS_ANNOTATION + "=Web Front").apply(ITEMS, x -> x))).containsExactly("delta");
+    }
+
+    @Test
+    void malformedFieldSelectorAndLabelSelectorAreTheCallersError() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> q("fieldSelector", "metadata.name"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fieldSelector");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> q("labelSelector", "a in (b"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

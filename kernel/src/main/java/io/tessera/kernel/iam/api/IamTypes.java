@@ -58,6 +58,9 @@ public final class IamTypes {
     static {
         Map<String, ResourceDefinitionContext> m = new LinkedHashMap<>(BY_PLURAL);
         m.remove("users");
+        // departments (reference §4.4): their CRDs come with the tenancy module
+        m.put("groups", cluster("Group", "groups"));
+        m.put("groupbindings", cluster("GroupBinding", "groupbindings"));
         SERVED = Map.copyOf(m);
     }
 

@@ -55,10 +55,19 @@ public final class RbacAuthorizer implements Authorizer {
 
     /** The pure RBAC decision, also used by SubjectAccessReview and by handlers' own checks. */
     public Decision check(UserInfo user, AccessRequest r) {
-        List<String> keys = subjectKeys(user);
         if (!user.anonymous() && selfAccess(user, r)) {
             return Decision.allow();
         }
+        return checkBindings(user, r);
+    }
+
+    /**
+     * RBAC over the user's role bindings only, without the {@code authenticated} role's self-access
+     * rules (which let everyone read tenant resources): "does a role grant this?", as tenancy's
+     * visibility asks.
+     */
+    public Decision checkBindings(UserInfo user, AccessRequest r) {
+        List<String> keys = subjectKeys(user);
         String allowedBy = allowedBy(index.global, "", "GlobalRole", keys, r);
         if (allowedBy != null) {
             return allowed(allowedBy);
@@ -170,7 +179,7 @@ public final class RbacAuthorizer implements Authorizer {
         return false;
     }
 
-    static List<String> subjectKeys(UserInfo user) {
+    public static List<String> subjectKeys(UserInfo user) {
         List<String> keys = new ArrayList<>(1 + user.groups().size());
         keys.add("u:" + user.name());
         for (String g : user.groups()) {

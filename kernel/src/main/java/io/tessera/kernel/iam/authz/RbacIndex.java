@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -259,6 +260,41 @@ public final class RbacIndex implements AutoCloseable {
             default:
                 return null;
         }
+    }
+
+    /** Workspaces where one of the subject keys holds a WorkspaceRoleBinding (tenancy visibility). */
+    public Set<String> workspacesWithBindings(List<String> subjectKeys) {
+        return partitionsOf(workspace, subjectKeys);
+    }
+
+    /** Namespaces where one of the subject keys holds a RoleBinding (tenancy visibility). */
+    public Set<String> namespacesWithBindings(List<String> subjectKeys) {
+        return partitionsOf(namespaced, subjectKeys);
+    }
+
+    /** The subject's WorkspaceRoleBindings in one workspace. */
+    public Collection<Binding> workspaceBindings(String ws, String subjectKey) {
+        return workspace.lookup(ws, subjectKey);
+    }
+
+    /** The subject's RoleBindings in one namespace. */
+    public Collection<Binding> namespaceBindings(String ns, String subjectKey) {
+        return namespaced.lookup(ns, subjectKey);
+    }
+
+    /** The subject's ClusterRoleBindings. */
+    public Collection<Binding> clusterBindings(String subjectKey) {
+        return cluster.lookup("", subjectKey);
+    }
+
+    private static Set<String> partitionsOf(BindingTable table, List<String> subjectKeys) {
+        Set<String> out = new java.util.HashSet<>();
+        for (String key : subjectKeys) {
+            for (Binding b : table.allOf(key)) {
+                out.add(b.partition());
+            }
+        }
+        return out;
     }
 
     public int bindingCount() {

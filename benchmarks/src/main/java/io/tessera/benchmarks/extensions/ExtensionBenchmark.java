@@ -1,0 +1,163 @@
+package io.tessera.benchmarks.extensions;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.tessera.benchmarks.Benchmark;
+import io.tessera.kernel.Kernel;
+import io.tessera.kernel.config.KernelConfig;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Issue 6's figures with the real sample-hello package on a real kernel (embedded cluster): the
+ * time from creating an InstallPlan to the first 200 of its route (goal p50 < 0.5 s), and the
+ * heap growth over 50 install/uninstall cycles after a warm-up (goal < 2 MB).
+ */
+public final class ExtensionBenchmark implements Benchmark {
+
+    static final int WARMUP = 5;
+    static final int CYCLES = 50;
+    static final String ROUTE = "/kapis/samples.tessera.io/v1alpha1/greetings";
+    static final ResourceDefinitionContext PLANS = new ResourceDefinitionContext.Builder().withGroup("kubesphere.io")
+            .withVersion("v1alpha1").withKind("InstallPlan").withPlural("installplans").withNamespaced(false).build();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @Override
+    public String name() {
+        return "Extensions";
+    }
+
+    /** The sample-hello package: {@code -Dtessera.samplePackage=…}, else the reactor's build output. */
+    static Path samplePackage() {
+        String configured = System.getProperty("tessera.samplePackage");
+        if (configured != null) {
+            return Path.of(configured);
+        }
+        for (Path p : List.of(Path.of("extensions/sample-hello/target"), Path.of("../extensions/sample-hello/target"))) {
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> s = Files.list(p)) {
+                    var found = s.filter(f -> f.getFileName().toString().endsWith(".tsx.zip")).findFirst();
+                    if (found.isPresent()) {
+                        return found.get();
+                    }
+                } catch (java.io.IOException ignored) {
+                    // try the next candidate
+                }
+            }
+        }
+        throw new IllegalStateException("sample-hello package not found: build extensions/sample-hello (package) or set -Dtessera.samplePackage");
+    }
+
+    @Override
+    public List<Row> run() throws Exception {
+        Path dir = Files.createTempDirectory("tessera-ext-bench");
+        Path repo = Files.createDirectories(dir.resolve("repository"));
+        Path pkg = samplePackage();
+        Files.copy(pkg, repo.resolve(pkg.getFileName()));
+        String version = pkg.getFileName().toString().replace("sample-hello-", "").replace(".tsx.zip", "");
+        try (Kernel kernel = Kernel.start(KernelConfig.defaults(dir.resolve("data")).withPort(0)
+                .withExtensions(new KernelConfig.Extensions(repo)));
+                KubernetesClient kube = kernel.embeddedCluster().newClient()) {
+            String token = login(kernel.baseUri());
+            for (int i = 0; i < WARMUP; i++) {
+                cycle(kernel.baseUri(), token, kube, version);
+            }
+            long before = usedHeapAfterGc();
+            long[] firstOk = new long[CYCLES];
+            for (int i = 0; i < CYCLES; i++) {
+                firstOk[i] = cycle(kernel.baseUri(), token, kube, version);
+            }
+            long after = usedHeapAfterGc();
+            Arrays.sort(firstOk);
+            return List.of(
+                    new Row("InstallPlan created → first 200 of its route (p50, " + CYCLES + " cycles)",
+                            millis(firstOk[CYCLES / 2]), "p50 < 0.5 s", ""),
+                    new Row("InstallPlan created → first 200 (p99)", millis(firstOk[(int) (CYCLES * 0.99)]), "", ""),
+                    new Row("heap growth over " + CYCLES + " install/uninstall cycles",
+                            String.format("%.2f MB", (after - before) / 1024.0 / 1024.0), "< 2 MB", ""));
+        } finally {
+            try (Stream<Path> s = Files.walk(dir)) {
+                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** One install → first 200 → uninstall → 404 and plan gone; returns nanoseconds from create to first 200. */
+    static long cycle(URI base, String token, KubernetesClient kube, String version) throws Exception {
+        GenericKubernetesResource plan = new GenericKubernetesResource();
+        plan.setApiVersion("kubesphere.io/v1alpha1");
+        plan.setKind("InstallPlan");
+        plan.setMetadata(new ObjectMetaBuilder().withName("sample-hello").build());
+        plan.setAdditionalProperty("spec", Map.of("extension", Map.of("name", "sample-hello", "version", version), "enabled", true));
+        long start = System.nanoTime();
+        kube.genericKubernetesResources(PLANS).resource(plan).create();
+        waitFor(() -> status(base, token) == 200, "route answering 200");
+        long took = System.nanoTime() - start;
+        kube.genericKubernetesResources(PLANS).withName("sample-hello").delete();
+        waitFor(() -> status(base, token) == 404 && kube.genericKubernetesResources(PLANS).withName("sample-hello").get() == null,
+                "route gone and plan deleted");
+        return took;
+    }
+
+    interface Check {
+        boolean ok() throws Exception;
+    }
+
+    static void waitFor(Check check, String what) throws Exception {
+        long end = System.nanoTime() + 30_000_000_000L;
+        while (!check.ok()) {
+            if (System.nanoTime() > end) {
+                throw new IllegalStateException("timed out waiting for " + what);
+            }
+            Thread.sleep(2); // polling resolution of the measurement
+        }
+    }
+
+    static int status(URI base, String token) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(base.resolve(ROUTE)).header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    static String login(URI base) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(base.resolve("/oauth/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "grant_type=password&username=admin&password=P%4088w0rd&client_id=kubesphere&client_secret=kubesphere"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        return new ObjectMapper().readTree(r.body()).path("access_token").asText();
+    }
+
+    static long usedHeapAfterGc() throws InterruptedException {
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            Thread.sleep(100);
+            best = Math.min(best, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        }
+        return best;
+    }
+
+    static String millis(long nanos) {
+        return String.format("%.0f ms", nanos / 1_000_000.0);
+    }
+
+    /** Runs this group alone: {@code java -cp … io.tessera.benchmarks.extensions.ExtensionBenchmark}. */
+    public static void main(String[] args) throws Exception {
+        for (Row row : new ExtensionBenchmark().run()) {
+            System.out.println(row.metric() + " | " + row.value() + " | " + row.goal() + " | " + row.baseline());
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** The extension's scoped access to the Kubernetes cluster. */
+package io.tessera.extension.api.kube;

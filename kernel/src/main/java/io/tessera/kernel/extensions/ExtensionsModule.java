@@ -1,0 +1,117 @@
+package io.tessera.kernel.extensions;
+
+import io.tessera.kernel.spi.KernelContext;
+import io.tessera.kernel.spi.KernelModule;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The extension runtime as a kernel module: the catalog CRDs, the built-in repository loader,
+ * the InstallPlan controller driving this replica's Felix, and the console endpoints.
+ */
+public final class ExtensionsModule implements KernelModule {
+
+    public static final String CONSOLE_GROUP = "extensions.tessera.io";
+    private static final Logger LOG = LoggerFactory.getLogger(ExtensionsModule.class);
+
+    private ExtensionRuntime runtime;
+    private InstallPlanController controller;
+    private ConsoleEntries console;
+    private RepositoryLoader repository;
+    private ReplicaRegistry replicas;
+    private Integrations integrations;
+
+    @Override
+    public String name() {
+        return "extensions";
+    }
+
+    @Override
+    public List<String> dependsOn() {
+        return List.of("iam");
+    }
+
+    @Override
+    public List<String> crdResources() {
+        return List.of("crds/extensions/extensions.kubesphere.io.yaml");
+    }
+
+    @Override
+    public void start(KernelContext context) throws Exception {
+        Path work = context.config().dataDir().resolve("extensions");
+        Files.createDirectories(work);
+        ConsoleEntries[] holder = new ConsoleEntries[1];
+        replicas = new ReplicaRegistry(context.kubernetes());
+        ExtensionRuntime[] rt = new ExtensionRuntime[1];
+        runtime = new ExtensionRuntime(context.osgi(), context.kubernetes(), context.auditBus(), work, () -> {
+            holder[0].changed();
+            java.util.Map<String, String> served = new java.util.TreeMap<>();
+            rt[0].all().forEach((n, r) -> served.put(n, r.version()));
+            replicas.report(served);
+        }, replicas.id());
+        rt[0] = runtime;
+        console = new ConsoleEntries(runtime);
+        holder[0] = console;
+        repository = new RepositoryLoader(context.kubernetes());
+        repository.load(context.config().extensions().repositoryDir());
+        context.mountKapis(CONSOLE_GROUP, "v1alpha1", console.new Api());
+        context.mountPath("/dist", console.new Dist());
+        integrations = new Integrations(context.kubernetes(), context.osgi().context(), console::changed);
+        integrations.start();
+        console.integrations(integrations);
+        context.mountPath("/proxy", integrations.new ReverseProxyResource());
+        // console bundles are fetched by the browser before login, as KubeSphere's /dist
+        context.addPublicPath("GET /dist/*");
+        applyRoleTemplates(context.kubernetes());
+        controller = new InstallPlanController(context.kubernetes(), repository, runtime, replicas);
+        replicas.start(controller::enqueueAll);
+        controller.start();
+        LOG.info("event=extensions.started repository={}", context.config().extensions().repositoryDir());
+    }
+
+    private static void applyRoleTemplates(io.fabric8.kubernetes.client.KubernetesClient client) throws java.io.IOException {
+        try (var in = ExtensionsModule.class.getClassLoader().getResourceAsStream("extensions/roletemplates.yaml")) {
+            if (in == null) {
+                throw new java.io.IOException("extensions/roletemplates.yaml is missing from the kernel");
+            }
+            var ops = client.genericKubernetesResources(ExtensionRuntime.ROLE_TEMPLATES);
+            for (var item : client.load(in).items()) {
+                var r = (io.fabric8.kubernetes.api.model.GenericKubernetesResource) item;
+                var existing = ops.withName(r.getMetadata().getName()).get();
+                if (existing == null) {
+                    ops.resource(r).create();
+                } else {
+                    r.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
+                    ops.resource(r).update();
+                }
+            }
+        }
+    }
+
+    /** Adds a package to the built-in repository at run time (tests, the testkit). */
+    public void addPackage(Path file) throws Exception {
+        repository.add(ExtensionPackage.open(file));
+    }
+
+    @Override
+    public void stop() {
+        if (console != null) {
+            console.close();
+        }
+        if (controller != null) {
+            controller.close();
+        }
+        if (integrations != null) {
+            integrations.close();
+        }
+        if (runtime != null) {
+            runtime.close();
+        }
+        if (replicas != null) {
+            replicas.close();
+        }
+    }
+}

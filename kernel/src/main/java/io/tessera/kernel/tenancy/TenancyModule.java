@@ -1,0 +1,140 @@
+package io.tessera.kernel.tenancy;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ResourceQuota;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.tessera.kernel.iam.authz.RbacAuthorizer;
+import io.tessera.kernel.iam.authz.RbacIndex;
+import io.tessera.kernel.spi.KernelContext;
+import io.tessera.kernel.spi.KernelModule;
+import io.tessera.kernel.tenancy.api.TenancyTypes;
+import io.tessera.kernel.served.ServedResource;
+import io.tessera.kernel.tenancy.clusters.HostCluster;
+import io.tessera.kernel.tenancy.list.ResourcesResource;
+import io.tessera.kernel.tenancy.departments.DepartmentController;
+import io.tessera.kernel.tenancy.departments.Departments;
+import io.tessera.kernel.tenancy.isolation.NetworkIsolationController;
+import io.tessera.kernel.tenancy.members.MembersResource;
+import io.tessera.kernel.tenancy.projects.ProjectController;
+import io.tessera.kernel.tenancy.quotas.QuotaAdmission;
+import io.tessera.kernel.tenancy.quotas.QuotaResource;
+import io.tessera.kernel.tenancy.quotas.QuotaStatusController;
+import io.tessera.kernel.tenancy.quotas.QuotaWebhookRegistration;
+import io.tessera.kernel.tenancy.quotas.QuotaWebhookResource;
+import io.tessera.kernel.tenancy.workspaces.TenantResource;
+import io.tessera.kernel.tenancy.workspaces.WorkspaceController;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Multi-tenancy (issue 5): workspaces, projects, members, departments, quotas, network isolation.
+ * Stateless like IAM: the Kubernetes objects are the state, informers the read path, and every
+ * controller is idempotent so each replica may run it.
+ */
+public final class TenancyModule implements KernelModule {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TenancyModule.class);
+
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private volatile QuotaAdmission quotaAdmission;
+
+    @Override
+    public String name() {
+        return "tenancy";
+    }
+
+    @Override
+    public List<String> dependsOn() {
+        return List.of("iam");
+    }
+
+    @Override
+    public List<String> crdResources() {
+        return TenancyTypes.CRDS;
+    }
+
+    @Override
+    public void start(KernelContext context) {
+        KubernetesClient client = context.kubernetes();
+        String host = context.config().hostClusterName();
+        RbacAuthorizer authorizer = authorizer(client);
+
+        HostCluster cluster = keep(new HostCluster().start(client, host));
+        Departments departments = keep(new Departments().start(client));
+        keep(new DepartmentController(client, departments)).start();
+        Visibility visibility = new Visibility(authorizer, departments);
+
+        WorkspaceController workspaces = keep(new WorkspaceController(client, host));
+        workspaces.start();
+        ProjectController projects = keep(new ProjectController(client, workspaces.templates()));
+        projects.start();
+
+        keep(new NetworkIsolationController(client, projects.namespaces(), workspaces.templates())).start();
+
+        SharedIndexInformer<GenericKubernetesResource> workspaceQuotas =
+                keep(client.genericKubernetesResources(TenancyTypes.WORKSPACE_QUOTAS).inform());
+        SharedIndexInformer<ResourceQuota> projectQuotas = keep(client.resourceQuotas().inAnyNamespace().inform());
+        quotaAdmission = new QuotaAdmission(client, projects.namespaces(), workspaceQuotas, projectQuotas);
+        keep(new QuotaStatusController(client, quotaAdmission, workspaceQuotas, projectQuotas));
+
+        context.mountKapis(TenancyTypes.TENANT_GROUP, TenancyTypes.TENANT_VERSION,
+                new TenantResource(client, visibility, workspaces.templates(), projects.namespaces(), cluster.informer()),
+                new QuotaResource(client, visibility, quotaAdmission, workspaceQuotas, workspaces.templates()),
+                new QuotaWebhookResource(quotaAdmission));
+        QuotaWebhookRegistration.registerIfConfigured(client, System.getenv(QuotaWebhookRegistration.URL_ENV),
+                System.getenv(QuotaWebhookRegistration.CA_ENV));
+        context.mountKapis("iam.kubesphere.io", "v1beta1", new MembersResource(client));
+        context.mountKapis("resources.kubesphere.io", "v1alpha3", new ResourcesResource(client));
+        // the other tenancy kinds through the generic served-resource API (reference §5.2)
+        context.mountKapis("quota.kubesphere.io", "v1alpha2",
+                new ServedResource(client, "quota.kubesphere.io", "v1alpha2", Map.of("resourcequotas", TenancyTypes.WORKSPACE_QUOTAS)));
+        context.mountKapis("cluster.kubesphere.io", "v1alpha1",
+                new ServedResource(client, "cluster.kubesphere.io", "v1alpha1", Map.of("clusters", TenancyTypes.CLUSTERS)));
+        context.addReadinessCheck("tenancy", () -> workspaces.synced() && projects.synced() && departments.synced()
+                && workspaceQuotas.hasSynced() && projectQuotas.hasSynced());
+        LOG.info("event=tenancy-started hostCluster={}", host);
+    }
+
+    /**
+     * The quota check for other ways in (the Kubernetes proxy, the admission webhook); null
+     * before {@link #start}.
+     */
+    public QuotaAdmission quotaAdmission() {
+        return quotaAdmission;
+    }
+
+    /**
+     * The RBAC evaluator IAM installed. Modules do not see each other, so tenancy keeps its own
+     * index over the same objects (informers: a second watch per kind, no API call per request).
+     */
+    private RbacAuthorizer authorizer(KubernetesClient client) {
+        return new RbacAuthorizer(keep(RbacIndex.start(client)));
+    }
+
+    private <T extends AutoCloseable> T keep(T c) {
+        closeables.add(c);
+        return c;
+    }
+
+    private <T> SharedIndexInformer<T> keep(SharedIndexInformer<T> informer) {
+        closeables.add(informer::close);
+        return informer;
+    }
+
+    @Override
+    public void stop() {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            try {
+                closeables.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("event=tenancy-stop-failed error={}", e.toString());
+            }
+        }
+        closeables.clear();
+    }
+
+}
