@@ -251,13 +251,15 @@ class HelmChartIT {
     void crdsAreExactlyTheKernelsAndStructural() throws Exception {
         // every CRD any kernel module applies at boot, read from the module's own class path resources
         Map<String, CustomResourceDefinition> kernels = new TreeMap<>();
-        KubernetesSerialization json = new KubernetesSerialization();
         for (KernelModule module : ServiceLoader.load(KernelModule.class)) {
             for (String resource : module.crdResources()) {
                 try (InputStream in = module.getClass().getClassLoader().getResourceAsStream(resource.replaceFirst("^/", ""))) {
                     assertThat(in).as(resource).isNotNull();
-                    CustomResourceDefinition crd = json.unmarshal(in, CustomResourceDefinition.class);
-                    kernels.put(crd.getMetadata().getName(), crd);
+                    // a resource may hold several CRDs (YAML documents)
+                    for (CustomResourceDefinition crd : RenderedChart.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+                            .all(CustomResourceDefinition.class)) {
+                        kernels.put(crd.getMetadata().getName(), crd);
+                    }
                 }
             }
         }
@@ -265,8 +267,10 @@ class HelmChartIT {
         Map<String, CustomResourceDefinition> charted = new TreeMap<>();
         try (var files = Files.list(CHART.resolve("crds"))) {
             for (Path f : files.toList()) {
-                CustomResourceDefinition crd = json.unmarshal(Files.readString(f), CustomResourceDefinition.class);
-                charted.put(crd.getMetadata().getName(), crd);
+                for (CustomResourceDefinition crd : RenderedChart.parse(Files.readString(f)).all(CustomResourceDefinition.class)) {
+                    assertThat(charted.put(crd.getMetadata().getName(), crd)).as("one definition of %s", crd.getMetadata().getName())
+                            .isNull();
+                }
             }
         }
         assertThat(charted.keySet()).containsExactlyElementsOf(kernels.keySet());
