@@ -71,7 +71,7 @@ final class Router extends Handler.Wrapper {
             return notServed(request, response, callback, under(path, "/kapis") ? "kapis" : "unmatched",
                     under(path, "/kapis") ? "no API is served at " + path : "the server could not find the requested resource");
         }
-        request.setAttribute(Attributes.ROUTE, mount.substring(1));
+        request.setAttribute(Attributes.ROUTE, mount.equals(RouteTable.ROOT) ? "root" : mount.substring(1));
         return super.handle(request, response, callback);
     }
 

@@ -228,8 +228,10 @@ final class AppSlot {
         MountedRequest(HttpServletRequest request, String prefix) {
             super(request);
             String decoded = RouteTable.decodedPath(request);
-            this.servletPath = prefix;
-            this.pathInfo = decoded.length() > prefix.length() ? decoded.substring(prefix.length()) : null;
+            // The root mount keeps the whole path as path info, as a servlet mapped to "/*" would.
+            String servletPrefix = RouteTable.ROOT.equals(prefix) ? "" : prefix;
+            this.servletPath = servletPrefix;
+            this.pathInfo = decoded.length() > servletPrefix.length() ? decoded.substring(servletPrefix.length()) : null;
         }
 
         @Override

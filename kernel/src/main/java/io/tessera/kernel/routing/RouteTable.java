@@ -20,6 +20,8 @@ public final class RouteTable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouteTable.class);
     private static final String KAPIS = "/kapis/";
+    /** The root mount: the fallback for every path outside /kapis that no other prefix serves. */
+    public static final String ROOT = "/";
 
     private final Map<String, AppSlot> slots = new ConcurrentHashMap<>();
     /** Every generation built and not yet destroyed (serving, or retired and draining). */
@@ -130,7 +132,8 @@ public final class RouteTable {
     }
 
     private static boolean underPrefix(String path, String prefix) {
-        return path.equals(prefix) || path.startsWith(prefix + "/");
+        // "/" is the root mount (the web console): it serves whatever no longer prefix serves.
+        return prefix.equals(ROOT) || path.equals(prefix) || path.startsWith(prefix + "/");
     }
 
     /** The decoded path inside the context, as the servlet that received the request sees it. */
@@ -140,6 +143,9 @@ public final class RouteTable {
     }
 
     private static void validatePrefix(String prefix) {
+        if (ROOT.equals(prefix)) {
+            return;
+        }
         if (prefix == null || !prefix.startsWith("/") || prefix.endsWith("/") || prefix.length() < 2) {
             throw new IllegalArgumentException("a mount prefix starts with '/' and does not end with it: " + prefix);
         }
