@@ -135,7 +135,7 @@ class ClusterRoleCoversKernelCallsIT {
     /** target/api-calls of every module of this build whose integration tests recorded calls. */
     private static List<Path> recordsOfOtherModules() throws Exception {
         List<Path> out = new ArrayList<>();
-        try (Stream<Path> modules = Files.walk(RenderedChart.REPOSITORY, 3)) {
+        try (Stream<Path> modules = Files.walk(RenderedChart.REPOSITORY, 4)) {
             modules.filter(p -> p.endsWith(Path.of("target", "api-calls")) && Files.isDirectory(p)).forEach(out::add);
         }
         return out;
