@@ -88,7 +88,12 @@ public final class KubeConnection implements AutoCloseable {
         // Fail fast at boot and on probes; informers retry on their own.
         clientConfig.setRequestRetryBackoffLimit(3);
         clientConfig.setRequestRetryBackoffInterval(250);
-        KubernetesClient client = new KubernetesClientBuilder().withConfig(clientConfig).build();
+        KubernetesClientBuilder builder = new KubernetesClientBuilder().withConfig(clientConfig);
+        ApiCallRecorder recorder = ApiCallRecorder.fromSystemProperty();
+        if (recorder != null) {
+            builder.withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("tessera-api-call-recorder", recorder));
+        }
+        KubernetesClient client = builder.build();
         KubeConnection connection = new KubeConnection(client, embedded, source);
         try {
             connection.fetchVersion();
