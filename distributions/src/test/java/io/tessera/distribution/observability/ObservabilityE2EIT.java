@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.tessera.extension.testkit.TesseraKernel;
+import io.tessera.extension.testkit.daemons.Daemons;
 import jakarta.mail.internet.MimeMessage;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -70,8 +71,8 @@ class ObservabilityE2EIT {
                 ex.close();
             });
             hookServer.start();
-            ruleFile = daemons.dir.resolve("rules/tessera.yml");
-            amFile = daemons.dir.resolve("alertmanager.yml");
+            ruleFile = daemons.dir().resolve("rules/tessera.yml");
+            amFile = daemons.dir().resolve("alertmanager.yml");
             alertmanagerUrl = "http://" + daemons.alertmanager(amFile);
             prometheusUrl = daemons.prometheus(daemons.nodeExporter(), NODE, ruleFile);
         } catch (Exception e) {

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.tessera.extension.testkit.TesseraKernel;
+import io.tessera.extension.testkit.daemons.Daemons;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,8 +46,8 @@ class AlertingIT {
     static {
         try {
             hook = new WebhookReceiver();
-            ruleFile = daemons.dir.resolve("rules/tessera.yml");
-            amFile = daemons.dir.resolve("alertmanager.yml");
+            ruleFile = daemons.dir().resolve("rules/tessera.yml");
+            amFile = daemons.dir().resolve("alertmanager.yml");
             alertmanagerUrl = "http://" + daemons.alertmanager(amFile);
             prometheusUrl = daemons.prometheus(daemons.nodeExporter(), NODE, ruleFile);
         } catch (Exception e) {

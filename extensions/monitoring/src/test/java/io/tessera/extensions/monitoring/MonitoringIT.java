@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.tessera.extension.testkit.TesseraKernel;
+import io.tessera.extension.testkit.daemons.Daemons;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +48,7 @@ class MonitoringIT {
     static {
         try {
             pods = new PodExporter(() -> MonitoringIT.tessera == null ? null : MonitoringIT.tessera.kubernetes(), NODE);
-            prometheusUrl = daemons.prometheus(daemons.nodeExporter(), NODE, pods.address());
+            prometheusUrl = daemons.prometheus(daemons.nodeExporter(), NODE, null, pods.address());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
