@@ -182,7 +182,7 @@ class HelmChartIT {
         int httpsPort = kernel.getPorts().stream().filter(p -> p.getName().equals("https")).findFirst().orElseThrow().getContainerPort();
         KernelConfig config = loadKernelConfig(chart, kernel);
         assertThat(config.server().https().port()).isEqualTo(httpsPort);
-        assertThat(env(kernel).get("TESSERA_QUOTA_WEBHOOK_URL")).isEqualTo("https://tessera-webhook.kubesphere-system.svc:443");
+        assertThat(config.quotaWebhook().url()).hasToString("https://tessera-webhook.kubesphere-system.svc:443");
 
         Secret tls = chart.one(Secret.class, "tessera-webhook-tls");
         CertificateFactory x509 = CertificateFactory.getInstance("X.509");
@@ -192,7 +192,7 @@ class HelmChartIT {
         List<Object> names = cert.getSubjectAlternativeNames().stream().map(san -> (Object) san.get(1)).toList();
         assertThat(names).contains("tessera-webhook.kubesphere-system.svc");
         // the CA file the kernel puts into the webhook registration is the mounted ca.crt of that Secret
-        String caFile = env(kernel).get("TESSERA_QUOTA_WEBHOOK_CA_FILE");
+        String caFile = configValue(chart, "caFile");
         VolumeMount mount = kernel.getVolumeMounts().stream().filter(m -> caFile.startsWith(m.getMountPath() + "/")).findFirst().orElseThrow();
         Volume volume = d.getSpec().getTemplate().getSpec().getVolumes().stream().filter(v -> v.getName().equals(mount.getName()))
                 .findFirst().orElseThrow();
@@ -315,6 +315,9 @@ class HelmChartIT {
             }
             env.put("TESSERA_SERVER_HTTPS_KEYSTORE", keystore.toString());
         }
+        if (configValue(chart, "caFile") != null) {
+            env.put("TESSERA_QUOTA_WEBHOOK_CA_FILE", Files.writeString(tmp.resolve("webhook-ca.crt"), "stand-in").toString());
+        }
         return new ConfigLoader(tmp.resolve("unused")).file(conf, true).environment(env).load();
     }
 
@@ -324,12 +327,6 @@ class HelmChartIT {
                 .findFirst().orElseThrow().getData().get("tessera.yaml");
         return yaml.lines().map(String::strip).filter(l -> l.startsWith(leaf + ":"))
                 .map(l -> l.substring(leaf.length() + 1).strip()).findFirst().orElse(null);
-    }
-
-    private static Map<String, String> env(Container c) {
-        Map<String, String> out = new HashMap<>();
-        c.getEnv().stream().filter(e -> e.getValue() != null).forEach(e -> out.put(e.getName(), e.getValue()));
-        return out;
     }
 
     private static InputStream decoded(Secret s, String key) {

@@ -59,17 +59,37 @@ public enum ConfigKey {
     EXTENSIONS_REPOSITORY_DIR("extensions.repositoryDir", Type.OPTIONAL_PATH, c -> c.extensions().repositoryDir(),
             "The built-in extension repository: every `*.tsx.zip` package in it becomes an Extension and "
                     + "ExtensionVersion at start (docs/extension-package.md). Unset: the distribution's `repository/`."),
+    LEADER_ELECTION_LEASE_DURATION("leaderElection.leaseDuration", Type.POSITIVE_DURATION,
+            c -> c.leaderElection().leaseDuration(),
+            "How long a kernel replica holds a leader Lease (in `kubesphere-system`) without renewing it; work that runs on "
+                    + "one replica at a time (the tenancy controllers) moves to another replica at most this long after "
+                    + "its leader dies. Must be longer than `leaderElection.renewDeadline`."),
+    LEADER_ELECTION_RENEW_DEADLINE("leaderElection.renewDeadline", Type.POSITIVE_DURATION,
+            c -> c.leaderElection().renewDeadline(),
+            "A leader that has not renewed its Lease for this long stops its work. Must be longer than "
+                    + "`leaderElection.retryPeriod`."),
+    LEADER_ELECTION_RETRY_PERIOD("leaderElection.retryPeriod", Type.POSITIVE_DURATION,
+            c -> c.leaderElection().retryPeriod(),
+            "How often a leader renews its Lease and the other replicas try to take it."),
+    QUOTA_WEBHOOK_URL("quotaWebhook.url", Type.OPTIONAL_HTTPS_URL, c -> c.quotaWebhook().url(),
+            "The kernel's HTTPS base URL as the Kubernetes API server reaches it (e.g. "
+                    + "`https://tessera-webhook.kubesphere-system.svc:443`). Set: the kernel registers the validating "
+                    + "admission webhook for workspace quotas (docs/tenancy.md). Unset: no webhook (the embedded cluster "
+                    + "calls none)."),
+    QUOTA_WEBHOOK_CA_FILE("quotaWebhook.caFile", Type.OPTIONAL_PATH, c -> c.quotaWebhook().caFile(),
+            "PEM file of the CA that signed the certificate behind `quotaWebhook.url` (its `caBundle`). Unset: the API "
+                    + "server's own trust store."),
     DEBUG("debug", Type.BOOLEAN, KernelConfig::debug,
             "Verbose logs for Tessera's own packages, and stack traces with errors.");
 
     /** What a key's values may be; each type has one parser in {@link ConfigLoader}. */
     public enum Type {
         HOST, PORT, DURATION, POSITIVE_DURATION, PATH, OPTIONAL_PATH, SECRET, OPTIONAL_SECRET, USER_NAME, CLUSTER_NAME,
-        POSITIVE_INT, BOOLEAN, OAUTH_CLIENTS;
+        POSITIVE_INT, BOOLEAN, OAUTH_CLIENTS, OPTIONAL_HTTPS_URL;
 
         /** True when the key may be absent (no value, no default). */
         public boolean optional() {
-            return this == OPTIONAL_PATH || this == OPTIONAL_SECRET;
+            return this == OPTIONAL_PATH || this == OPTIONAL_SECRET || this == OPTIONAL_HTTPS_URL;
         }
     }
 

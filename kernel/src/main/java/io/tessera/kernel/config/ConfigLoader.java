@@ -342,7 +342,23 @@ public final class ConfigLoader {
                 throw new IllegalArgumentException("'" + text + "' is neither true nor false");
             }
             case OAUTH_CLIENTS -> throw new IllegalStateException("handled by parseClients");
+            case OPTIONAL_HTTPS_URL -> parseHttpsUrl(text);
         };
+    }
+
+    /** An absolute {@code https://host[:port][/path]} URL (the API server calls webhooks over HTTPS only). */
+    static java.net.URI parseHttpsUrl(String text) {
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(text);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a URL");
+        }
+        if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null || uri.getRawQuery() != null
+                || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("'" + text + "' is not an https://host[:port][/path] URL (no user, query or fragment)");
+        }
+        return uri;
     }
 
     static String parseHost(String text) {
@@ -501,6 +517,9 @@ public final class ConfigLoader {
         Sourced dataDir = values.get(ConfigKey.DATA_DIR);
         checkDataDir((Path) dataDir.value(), dataDir.source(), problems);
 
+        checkLeaderElection(values, problems);
+        checkQuotaWebhook(values, problems);
+
         Sourced keystore = values.get(ConfigKey.SERVER_HTTPS_KEYSTORE);
         if (keystore.value() != null) {
             Path ks = (Path) keystore.value();
@@ -518,6 +537,36 @@ public final class ConfigLoader {
                 problems.add(new Problem(ConfigKey.SERVER_HTTPS_PORT.key(), https.source(),
                         "same port as server.port (" + http + ")"));
             }
+        }
+    }
+
+    private static void checkLeaderElection(Map<ConfigKey, Sourced> values, List<Problem> problems) {
+        Sourced lease = values.get(ConfigKey.LEADER_ELECTION_LEASE_DURATION);
+        Sourced renew = values.get(ConfigKey.LEADER_ELECTION_RENEW_DEADLINE);
+        Sourced retry = values.get(ConfigKey.LEADER_ELECTION_RETRY_PERIOD);
+        if (((Duration) renew.value()).compareTo((Duration) lease.value()) >= 0) {
+            problems.add(new Problem(ConfigKey.LEADER_ELECTION_RENEW_DEADLINE.key(), renew.source(), "must be shorter than "
+                    + ConfigKey.LEADER_ELECTION_LEASE_DURATION.key() + " (" + ConfigKey.format(lease.value()) + ")"));
+        }
+        if (((Duration) retry.value()).compareTo((Duration) renew.value()) >= 0) {
+            problems.add(new Problem(ConfigKey.LEADER_ELECTION_RETRY_PERIOD.key(), retry.source(), "must be shorter than "
+                    + ConfigKey.LEADER_ELECTION_RENEW_DEADLINE.key() + " (" + ConfigKey.format(renew.value()) + ")"));
+        }
+    }
+
+    private static void checkQuotaWebhook(Map<ConfigKey, Sourced> values, List<Problem> problems) {
+        Sourced ca = values.get(ConfigKey.QUOTA_WEBHOOK_CA_FILE);
+        if (ca.value() == null) {
+            return;
+        }
+        if (values.get(ConfigKey.QUOTA_WEBHOOK_URL).value() == null) {
+            problems.add(new Problem(ConfigKey.QUOTA_WEBHOOK_CA_FILE.key(), ca.source(),
+                    "set without " + ConfigKey.QUOTA_WEBHOOK_URL.key() + " (no webhook would use it)"));
+        }
+        Path file = (Path) ca.value();
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            problems.add(new Problem(ConfigKey.QUOTA_WEBHOOK_CA_FILE.key(), ca.source(),
+                    "cannot read " + file + (Files.exists(file) ? "" : ": no such file")));
         }
     }
 
@@ -603,7 +652,14 @@ public final class ConfigLoader {
                 (Boolean) v.get(ConfigKey.DEBUG).value(),
                 (String) v.get(ConfigKey.MULTICLUSTER_HOST_CLUSTER_NAME).value(),
                 v.get(ConfigKey.EXTENSIONS_REPOSITORY_DIR).value() == null ? KernelConfig.Extensions.defaults()
-                        : new KernelConfig.Extensions((Path) v.get(ConfigKey.EXTENSIONS_REPOSITORY_DIR).value()));
+                        : new KernelConfig.Extensions((Path) v.get(ConfigKey.EXTENSIONS_REPOSITORY_DIR).value()),
+                new KernelConfig.LeaderElection(
+                        (Duration) v.get(ConfigKey.LEADER_ELECTION_LEASE_DURATION).value(),
+                        (Duration) v.get(ConfigKey.LEADER_ELECTION_RENEW_DEADLINE).value(),
+                        (Duration) v.get(ConfigKey.LEADER_ELECTION_RETRY_PERIOD).value()),
+                new KernelConfig.QuotaWebhook(
+                        (java.net.URI) v.get(ConfigKey.QUOTA_WEBHOOK_URL).value(),
+                        (Path) v.get(ConfigKey.QUOTA_WEBHOOK_CA_FILE).value()));
     }
 
     // ---- the key tree -------------------------------------------------------------------------

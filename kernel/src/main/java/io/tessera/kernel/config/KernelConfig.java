@@ -23,7 +23,11 @@ public record KernelConfig(
         /* KubeSphere's multicluster.hostClusterName: this cluster's name in /clusters/{name}/… */
         String hostClusterName,
         /* the extension runtime: where the built-in repository of extension packages lives */
-        Extensions extensions) {
+        Extensions extensions,
+        /* Lease timings for work that runs on one replica at a time (tenancy's controllers, …) */
+        LeaderElection leaderElection,
+        /* the workspace-quota admission webhook the kernel registers on a real cluster */
+        QuotaWebhook quotaWebhook) {
 
     /** The cluster name KubeSphere gives the host cluster by default (and always accepts). */
     public static final String DEFAULT_HOST_CLUSTER_NAME = "host";
@@ -36,6 +40,12 @@ public record KernelConfig(
         Objects.requireNonNull(dataDir, "dataDir");
         if (extensions == null) {
             extensions = Extensions.defaults();
+        }
+        if (leaderElection == null) {
+            leaderElection = LeaderElection.defaults();
+        }
+        if (quotaWebhook == null) {
+            quotaWebhook = QuotaWebhook.none();
         }
         Objects.requireNonNull(embeddedCluster, "embeddedCluster");
         Objects.requireNonNull(iam, "iam");
@@ -98,6 +108,54 @@ public record KernelConfig(
         }
     }
 
+    /**
+     * Leader election (fabric8's LeaderElector on a Lease in {@code kubesphere-system}): a leader
+     * holds the Lease for {@code leaseDuration} without renewing, gives up when it has not renewed
+     * within {@code renewDeadline}, and candidates retry every {@code retryPeriod}. Defaults are
+     * Kubernetes' own controller-manager values.
+     */
+    public record LeaderElection(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
+        public LeaderElection {
+            Objects.requireNonNull(leaseDuration, "leaseDuration");
+            Objects.requireNonNull(renewDeadline, "renewDeadline");
+            Objects.requireNonNull(retryPeriod, "retryPeriod");
+            if (renewDeadline.compareTo(leaseDuration) >= 0 || retryPeriod.compareTo(renewDeadline) >= 0) {
+                throw new IllegalArgumentException("leader election needs retryPeriod < renewDeadline < leaseDuration");
+            }
+        }
+
+        public static LeaderElection defaults() {
+            return new LeaderElection(Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2));
+        }
+    }
+
+    /**
+     * The validating admission webhook for workspace quotas: {@code url} is the kernel's HTTPS base
+     * URL as the API server reaches it, {@code caFile} the PEM CA of its certificate (null: the API
+     * server's trust store). No url: no webhook is registered (the embedded cluster calls none).
+     */
+    public record QuotaWebhook(java.net.URI url, Path caFile) {
+        public static QuotaWebhook none() {
+            return new QuotaWebhook(null, null);
+        }
+    }
+
+    /** The eight-component form (before leader election and the quota webhook settings); those use their defaults. */
+    public KernelConfig(Server server, Path dataDir, Path kubeconfig, EmbeddedCluster embeddedCluster, Iam iam,
+            boolean debug, String hostClusterName, Extensions extensions) {
+        this(server, dataDir, kubeconfig, embeddedCluster, iam, debug, hostClusterName, extensions, null, null);
+    }
+
+    public KernelConfig withLeaderElection(LeaderElection value) {
+        return new KernelConfig(server, dataDir, kubeconfig, embeddedCluster, iam, debug, hostClusterName, extensions, value,
+                quotaWebhook);
+    }
+
+    public KernelConfig withQuotaWebhook(QuotaWebhook value) {
+        return new KernelConfig(server, dataDir, kubeconfig, embeddedCluster, iam, debug, hostClusterName, extensions,
+                leaderElection, value);
+    }
+
     /** The seven-component form (before the extension runtime); extensions use their defaults. */
     public KernelConfig(Server server, Path dataDir, Path kubeconfig, EmbeddedCluster embeddedCluster, Iam iam,
             boolean debug, String hostClusterName) {
@@ -105,7 +163,8 @@ public record KernelConfig(
     }
 
     public KernelConfig withExtensions(Extensions value) {
-        return new KernelConfig(server, dataDir, kubeconfig, embeddedCluster, iam, debug, hostClusterName, value);
+        return new KernelConfig(server, dataDir, kubeconfig, embeddedCluster, iam, debug, hostClusterName, value, leaderElection,
+                quotaWebhook);
     }
 
     /** The original six-component form; the host cluster is called {@value #DEFAULT_HOST_CLUSTER_NAME}. */
@@ -119,7 +178,8 @@ public record KernelConfig(
     }
 
     public KernelConfig withServer(Server value) {
-        return new KernelConfig(value, dataDir, kubeconfig, embeddedCluster, iam, debug, hostClusterName, extensions);
+        return new KernelConfig(value, dataDir, kubeconfig, embeddedCluster, iam, debug, hostClusterName, extensions, leaderElection,
+                quotaWebhook);
     }
 
     public KernelConfig withPort(int port) {
@@ -127,22 +187,27 @@ public record KernelConfig(
     }
 
     public KernelConfig withKubeconfig(Path value) {
-        return new KernelConfig(server, dataDir, value, embeddedCluster, iam, debug, hostClusterName, extensions);
+        return new KernelConfig(server, dataDir, value, embeddedCluster, iam, debug, hostClusterName, extensions, leaderElection,
+                quotaWebhook);
     }
 
     public KernelConfig withIam(Iam value) {
-        return new KernelConfig(server, dataDir, kubeconfig, embeddedCluster, value, debug, hostClusterName, extensions);
+        return new KernelConfig(server, dataDir, kubeconfig, embeddedCluster, value, debug, hostClusterName, extensions, leaderElection,
+                quotaWebhook);
     }
 
     public KernelConfig withEmbeddedCluster(EmbeddedCluster value) {
-        return new KernelConfig(server, dataDir, kubeconfig, value, iam, debug, hostClusterName, extensions);
+        return new KernelConfig(server, dataDir, kubeconfig, value, iam, debug, hostClusterName, extensions, leaderElection,
+                quotaWebhook);
     }
 
     public KernelConfig withHostClusterName(String value) {
-        return new KernelConfig(server, dataDir, kubeconfig, embeddedCluster, iam, debug, value, extensions);
+        return new KernelConfig(server, dataDir, kubeconfig, embeddedCluster, iam, debug, value, extensions, leaderElection,
+                quotaWebhook);
     }
 
     public KernelConfig withDebug(boolean value) {
-        return new KernelConfig(server, dataDir, kubeconfig, embeddedCluster, iam, value, hostClusterName, extensions);
+        return new KernelConfig(server, dataDir, kubeconfig, embeddedCluster, iam, value, hostClusterName, extensions, leaderElection,
+                quotaWebhook);
     }
 }

@@ -2,11 +2,16 @@ package io.tessera.kernel.tenancy;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,6 +19,11 @@ import org.slf4j.LoggerFactory;
  * A single-threaded work queue keyed by object key: events for a key already queued collapse into
  * one reconcile, a failed reconcile is retried (up to a minute of back-off), and reconciles never
  * run on the informer's thread. The tenancy controllers are built on it.
+ *
+ * <p>A queue works only while {@link #activate activated} (this replica leads, see
+ * {@code io.tessera.kernel.kube.LeaderGate}): before that and after {@link #deactivate} events are
+ * dropped and queued work is abandoned; activation re-queues every key its {@link #resyncFrom}
+ * sources name (the informer caches), so nothing that changed meanwhile is missed.
  */
 public final class Reconciler implements AutoCloseable {
 
@@ -23,6 +33,10 @@ public final class Reconciler implements AutoCloseable {
     private final Consumer<String> reconcile;
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.ScheduledExecutorService worker;
+    private final List<Supplier<Collection<String>>> resyncSources = new CopyOnWriteArrayList<>();
+    private volatile boolean active;
+    /** Bumped on every (de)activation: work queued under an older epoch is abandoned. */
+    private final AtomicInteger epoch = new AtomicInteger();
 
     public Reconciler(String name, Consumer<String> reconcile) {
         this.name = name;
@@ -44,12 +58,57 @@ public final class Reconciler implements AutoCloseable {
         enqueue(key, 0, 0);
     }
 
+    /** Where {@link #activate} finds every key to reconcile, e.g. {@code informer.getStore()::listKeys}. */
+    public Reconciler resyncFrom(Supplier<Collection<String>> keys) {
+        resyncSources.add(keys);
+        return this;
+    }
+
+    /** Starts working: every key of the resync sources is queued, then events are handled. */
+    public void activate() {
+        epoch.incrementAndGet();
+        queued.clear();
+        active = true;
+        int n = 0;
+        for (Supplier<Collection<String>> source : resyncSources) {
+            try {
+                for (String key : source.get()) {
+                    enqueue(key);
+                    n++;
+                }
+            } catch (RuntimeException e) {
+                // events still flow; what this source would have named waits for its next change
+                LOG.warn("event=tenancy-resync-failed controller={} error={}", name, e.toString());
+            }
+        }
+        LOG.info("event=tenancy-controller-active controller={} resynced={}", name, n);
+    }
+
+    /** Stops working: events are dropped and queued reconciles (and retries) abandoned. A running one finishes. */
+    public void deactivate() {
+        active = false;
+        epoch.incrementAndGet();
+        queued.clear();
+        LOG.info("event=tenancy-controller-inactive controller={}", name);
+    }
+
+    public boolean active() {
+        return active;
+    }
+
     private void enqueue(String key, long delayMs, int attempt) {
-        if (!queued.add(key)) {
+        if (!active || !queued.add(key)) {
             return;
         }
+        int queuedIn = epoch.get();
         worker.schedule(() -> {
+            if (queuedIn != epoch.get()) {
+                return; // deactivated (and maybe re-activated, which queued it again) since
+            }
             queued.remove(key);
+            if (!active) {
+                return;
+            }
             try {
                 reconcile.accept(key);
             } catch (RuntimeException e) {

@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.tessera.kernel.iam.authz.RbacAuthorizer;
 import io.tessera.kernel.iam.authz.RbacIndex;
+import io.tessera.kernel.iam.api.IamTypes;
+import io.tessera.kernel.kube.LeaderGate;
 import io.tessera.kernel.spi.KernelContext;
 import io.tessera.kernel.spi.KernelModule;
 import io.tessera.kernel.tenancy.api.TenancyTypes;
@@ -32,15 +34,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Multi-tenancy (issue 5): workspaces, projects, members, departments, quotas, network isolation.
- * Stateless like IAM: the Kubernetes objects are the state, informers the read path, and every
- * controller is idempotent so each replica may run it.
+ * Stateless like IAM: the Kubernetes objects are the state, informers the read path (every
+ * replica); the controllers reconcile on the one replica that holds the Lease {@value #LEASE_NAME}.
  */
 public final class TenancyModule implements KernelModule {
 
     private static final Logger LOG = LoggerFactory.getLogger(TenancyModule.class);
 
+    /** The Lease in kubesphere-system whose holder runs the tenancy controllers. */
+    public static final String LEASE_NAME = "tessera-tenancy-controllers";
+
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private volatile QuotaAdmission quotaAdmission;
+    private volatile LeaderGate leaderGate;
 
     @Override
     public String name() {
@@ -65,28 +71,39 @@ public final class TenancyModule implements KernelModule {
 
         HostCluster cluster = keep(new HostCluster().start(client, host));
         Departments departments = keep(new Departments().start(client));
-        keep(new DepartmentController(client, departments)).start();
+        List<Reconciler> reconcilers = new ArrayList<>();
+        DepartmentController departmentController = keep(new DepartmentController(client, departments));
+        departmentController.start();
+        reconcilers.addAll(departmentController.reconcilers());
         Visibility visibility = new Visibility(authorizer, departments);
 
         WorkspaceController workspaces = keep(new WorkspaceController(client, host));
         workspaces.start();
+        reconcilers.add(workspaces.reconciler());
         ProjectController projects = keep(new ProjectController(client, workspaces.templates()));
         projects.start();
+        reconcilers.add(projects.reconciler());
 
-        keep(new NetworkIsolationController(client, projects.namespaces(), workspaces.templates())).start();
+        NetworkIsolationController isolation = keep(new NetworkIsolationController(client, projects.namespaces(), workspaces.templates()));
+        isolation.start();
+        reconcilers.add(isolation.reconciler());
 
         SharedIndexInformer<GenericKubernetesResource> workspaceQuotas =
                 keep(client.genericKubernetesResources(TenancyTypes.WORKSPACE_QUOTAS).inform());
         SharedIndexInformer<ResourceQuota> projectQuotas = keep(client.resourceQuotas().inAnyNamespace().inform());
         quotaAdmission = new QuotaAdmission(client, projects.namespaces(), workspaceQuotas, projectQuotas);
-        keep(new QuotaStatusController(client, quotaAdmission, workspaceQuotas, projectQuotas));
+        reconcilers.add(keep(new QuotaStatusController(client, quotaAdmission, workspaceQuotas, projectQuotas)).reconciler());
+
+        // informers (the read path) run on every replica; the controllers' writes on the leader only
+        leaderGate = keep(new LeaderGate(client, IamTypes.SYSTEM_NAMESPACE, LEASE_NAME, LeaderGate.identity("tenancy"),
+                context.config().leaderElection()));
+        leaderGate.run(() -> reconcilers.forEach(Reconciler::activate), () -> reconcilers.forEach(Reconciler::deactivate));
 
         context.mountKapis(TenancyTypes.TENANT_GROUP, TenancyTypes.TENANT_VERSION,
                 new TenantResource(client, visibility, workspaces.templates(), projects.namespaces(), cluster.informer()),
                 new QuotaResource(client, visibility, quotaAdmission, workspaceQuotas, workspaces.templates()),
                 new QuotaWebhookResource(quotaAdmission));
-        QuotaWebhookRegistration.registerIfConfigured(client, System.getenv(QuotaWebhookRegistration.URL_ENV),
-                System.getenv(QuotaWebhookRegistration.CA_ENV));
+        QuotaWebhookRegistration.registerIfConfigured(client, context.config().quotaWebhook());
         context.mountKapis("iam.kubesphere.io", "v1beta1", new MembersResource(client));
         context.mountKapis("resources.kubesphere.io", "v1alpha3", new ResourcesResource(client));
         // the other tenancy kinds through the generic served-resource API (reference §5.2)
@@ -97,6 +114,12 @@ public final class TenancyModule implements KernelModule {
         context.addReadinessCheck("tenancy", () -> workspaces.synced() && projects.synced() && departments.synced()
                 && workspaceQuotas.hasSynced() && projectQuotas.hasSynced());
         LOG.info("event=tenancy-started hostCluster={}", host);
+    }
+
+    /** Whether this replica runs the tenancy controllers now (holds the Lease {@value #LEASE_NAME}). */
+    public boolean leading() {
+        LeaderGate gate = leaderGate;
+        return gate != null && gate.leading();
     }
 
     /**
@@ -135,6 +158,7 @@ public final class TenancyModule implements KernelModule {
             }
         }
         closeables.clear();
+        leaderGate = null;
     }
 
 }

@@ -30,7 +30,9 @@ class ConfigKeyCoverageTest {
             String value = switch (key.type()) {
                 case HOST -> "localhost";
                 case PORT -> Integer.toString(port++);
-                case DURATION, POSITIVE_DURATION -> "7m";
+                // leader election needs retryPeriod < renewDeadline < leaseDuration
+                case DURATION, POSITIVE_DURATION -> key == ConfigKey.LEADER_ELECTION_RENEW_DEADLINE ? "5m"
+                        : key == ConfigKey.LEADER_ELECTION_RETRY_PERIOD ? "3m" : "7m";
                 case PATH -> tmp.resolve("data").toString();
                 case OPTIONAL_PATH -> key == ConfigKey.KUBECONFIG ? kubeconfig.toString() : keystore.toString();
                 case SECRET, OPTIONAL_SECRET -> "not-the-default";
@@ -39,6 +41,7 @@ class ConfigKeyCoverageTest {
                 case POSITIVE_INT -> "9";
                 case BOOLEAN -> "true";
                 case OAUTH_CLIENTS -> "a:b";
+                case OPTIONAL_HTTPS_URL -> "https://tessera-webhook.example:8443";
             };
             loader.flag(key.key(), value, "--set " + key.key());
         }

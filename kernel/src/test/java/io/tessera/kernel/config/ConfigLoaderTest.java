@@ -55,6 +55,42 @@ class ConfigLoaderTest {
         throw new AssertionError("expected the configuration to be refused");
     }
 
+    // ---- quota webhook and leader election ----------------------------------------------------
+
+    @Test
+    void quotaWebhookKeepsItsEnvironmentNamesBelowFlagsAndAboveTheFile() throws Exception {
+        Path ca = Files.writeString(tmp.resolve("ca.crt"), "pem");
+        Path file = yaml("quotaWebhook:\n  url: https://from-file.example:443\n");
+        KernelConfig fromEnv = loader().file(file, true).environment(java.util.Map.of(
+                "TESSERA_QUOTA_WEBHOOK_URL", "https://tessera-webhook.kubesphere-system.svc:443",
+                "TESSERA_QUOTA_WEBHOOK_CA_FILE", ca.toString())).load();
+        assertThat(fromEnv.quotaWebhook().url()).hasToString("https://tessera-webhook.kubesphere-system.svc:443");
+        assertThat(fromEnv.quotaWebhook().caFile()).isEqualTo(ca);
+        KernelConfig fromFlag = loader().file(file, true).flag("quotaWebhook.url", "https://from-flag.example", "--set").load();
+        assertThat(fromFlag.quotaWebhook().url()).hasToString("https://from-flag.example");
+        assertThat(loader().load().quotaWebhook().url()).isNull();
+    }
+
+    @Test
+    void quotaWebhookRefusesPlainHttpAndACaWithoutUrlOrFile() {
+        assertThat(problemsOf(loader().flag("quotaWebhook.url", "http://kernel:8080", "--set")))
+                .contains("quotaWebhook.url").contains("https://host");
+        assertThat(problemsOf(loader().flag("quotaWebhook.caFile", tmp.resolve("missing.crt").toString(), "--set")))
+                .contains("set without quotaWebhook.url").contains("no such file");
+    }
+
+    @Test
+    void leaderElectionTimingsMustNest() throws Exception {
+        KernelConfig ok = loader().environment(java.util.Map.of("TESSERA_LEADER_ELECTION_LEASE_DURATION", "30s",
+                "TESSERA_LEADER_ELECTION_RENEW_DEADLINE", "20s", "TESSERA_LEADER_ELECTION_RETRY_PERIOD", "5s")).load();
+        assertThat(ok.leaderElection()).isEqualTo(new KernelConfig.LeaderElection(java.time.Duration.ofSeconds(30),
+                java.time.Duration.ofSeconds(20), java.time.Duration.ofSeconds(5)));
+        assertThat(problemsOf(loader().flag("leaderElection.renewDeadline", "15s", "--set")))
+                .contains("leaderElection.renewDeadline").contains("must be shorter than leaderElection.leaseDuration (15s)");
+        assertThat(problemsOf(loader().flag("leaderElection.retryPeriod", "10s", "--set")))
+                .contains("must be shorter than leaderElection.renewDeadline (10s)");
+    }
+
     // ---- defaults and precedence ----------------------------------------------------------------
 
     @Test

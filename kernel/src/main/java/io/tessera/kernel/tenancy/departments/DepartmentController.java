@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * Departments as KubeSphere keeps them (reference §4.4): each user's {@code spec.groups} is the set
  * of groups whose GroupBindings list them (Basic-auth requests then carry those groups), and a
  * deleted Group takes its GroupBindings and the role bindings granted to it (label
- * {@code iam.kubesphere.io/group-ref}) with it. Writes only on change; every replica may run it.
+ * {@code iam.kubesphere.io/group-ref}) with it. Writes only on change; runs on the leading replica.
  */
 public final class DepartmentController implements AutoCloseable {
 
@@ -55,6 +55,8 @@ public final class DepartmentController implements AutoCloseable {
                 Departments.users(b).forEach(users::enqueue);
             }
         });
+        users.resyncFrom(this::usersToResync);
+        groups.resyncFrom(this::deletedGroups);
         groupInformer = client.genericKubernetesResources(TenancyTypes.GROUPS).inform(new ResourceEventHandler<>() {
             @Override
             public void onAdd(GenericKubernetesResource g) {
@@ -69,6 +71,40 @@ public final class DepartmentController implements AutoCloseable {
                 groups.enqueue(g.getMetadata().getName());
             }
         });
+    }
+
+    /** Its work queues, run only while this replica leads (TenancyModule's LeaderGate). */
+    public List<Reconciler> reconcilers() {
+        return List.of(users, groups);
+    }
+
+    /**
+     * On taking over: every user some GroupBinding lists, and every user whose {@code spec.groups}
+     * is not empty (a binding removed while no replica led must still clear it; one list call).
+     */
+    private java.util.Collection<String> usersToResync() {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (GenericKubernetesResource b : departments.informer().getStore().list()) {
+            out.addAll(Departments.users(b));
+        }
+        for (GenericKubernetesResource u : client.genericKubernetesResources(IamTypes.USERS).list().getItems()) {
+            if (IamTypes.read(u, "spec").get("groups") instanceof List<?> g && !g.isEmpty()) {
+                out.add(u.getMetadata().getName());
+            }
+        }
+        return out;
+    }
+
+    /** On taking over: groups whose GroupBindings remain while the Group is gone. */
+    private java.util.Collection<String> deletedGroups() {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (GenericKubernetesResource b : departments.informer().getStore().list()) {
+            String group = IamTypes.str(b, "groupRef", "name");
+            if (!group.isEmpty() && groupInformer.getStore().getByKey(group) == null) {
+                out.add(group);
+            }
+        }
+        return out;
     }
 
     void syncUser(String name) {

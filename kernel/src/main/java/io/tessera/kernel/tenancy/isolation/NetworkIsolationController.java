@@ -53,6 +53,7 @@ public final class NetworkIsolationController implements AutoCloseable {
 
     public void start() {
         namespaces.addEventHandler(queue.handler());
+        queue.resyncFrom(() -> namespaces.getStore().listKeys());
         templates.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(GenericKubernetesResource t) {
@@ -69,6 +70,11 @@ public final class NetworkIsolationController implements AutoCloseable {
                 projectsOf(t.getMetadata().getName());
             }
         });
+    }
+
+    /** Its work queue, run only while this replica leads (TenancyModule's LeaderGate). */
+    public Reconciler reconciler() {
+        return queue;
     }
 
     private void projectsOf(String ws) {

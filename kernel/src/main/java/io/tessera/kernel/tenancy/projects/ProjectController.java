@@ -43,6 +43,7 @@ public final class ProjectController implements AutoCloseable {
 
     public void start() {
         namespaces = client.namespaces().inform(queue.handler());
+        queue.resyncFrom(() -> namespaces.getStore().listKeys());
         // a project may be labelled before its workspace reaches this replica's cache
         templates.addEventHandler(new ResourceEventHandler<>() {
             @Override
@@ -63,6 +64,11 @@ public final class ProjectController implements AutoCloseable {
             public void onDelete(GenericKubernetesResource t, boolean unknown) {
             }
         });
+    }
+
+    /** Its work queue, run only while this replica leads (TenancyModule's LeaderGate). */
+    public Reconciler reconciler() {
+        return queue;
     }
 
     /** The namespace informer (tenancy's lists read projects from it). */

@@ -36,6 +36,7 @@ public final class QuotaStatusController implements AutoCloseable {
         this.workspaceQuotas = workspaceQuotas;
         this.queue = new Reconciler("quota-status", this::reconcile);
         workspaceQuotas.addEventHandler(queue.handler());
+        queue.resyncFrom(() -> workspaceQuotas.getStore().listKeys());
         projectQuotas.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(ResourceQuota q) {
@@ -52,6 +53,11 @@ public final class QuotaStatusController implements AutoCloseable {
                 touch(q);
             }
         });
+    }
+
+    /** Its work queue, run only while this replica leads (TenancyModule's LeaderGate). */
+    public Reconciler reconciler() {
+        return queue;
     }
 
     private void touch(ResourceQuota q) {

@@ -3,43 +3,42 @@ package io.tessera.kernel.tenancy.quotas;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.tessera.kernel.config.KernelConfig;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Base64;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Registers {@link QuotaWebhookResource} with a real API server as ValidatingWebhookConfiguration
- * {@value #NAME}, only when a webhook URL is configured (environment {@code TESSERA_QUOTA_WEBHOOK_URL},
- * the kernel's HTTPS address as the API server reaches it, and optionally
- * {@code TESSERA_QUOTA_WEBHOOK_CA_FILE}, the PEM CA of its certificate). The embedded cluster
- * calls no webhooks, so nothing is registered there. Failure policy {@code Ignore}: a kernel that
- * is down must not block every pod of the cluster; the kapis and proxy paths check anyway.
+ * {@value #NAME}, only when a webhook URL is configured (key {@code quotaWebhook.url}, the kernel's
+ * HTTPS address as the API server reaches it, and optionally {@code quotaWebhook.caFile}, the PEM
+ * CA of its certificate; docs/configuration.md). The embedded cluster calls no webhooks, so nothing
+ * is registered there. Failure policy {@code Ignore}: a kernel that is down must not block every
+ * pod of the cluster; the kapis and proxy paths check anyway.
  */
 public final class QuotaWebhookRegistration {
 
     public static final String NAME = "tessera-workspace-quota";
-    public static final String URL_ENV = "TESSERA_QUOTA_WEBHOOK_URL";
-    public static final String CA_ENV = "TESSERA_QUOTA_WEBHOOK_CA_FILE";
     private static final Logger LOG = LoggerFactory.getLogger(QuotaWebhookRegistration.class);
 
     private QuotaWebhookRegistration() {
     }
 
-    /** Creates or updates the configuration when a URL is given; answers whether it did. */
-    public static boolean registerIfConfigured(KubernetesClient client, String url, String caFile) {
-        if (url == null || url.isBlank()) {
+    /** Creates or updates the configuration when a URL is configured; answers whether it did. */
+    public static boolean registerIfConfigured(KubernetesClient client, KernelConfig.QuotaWebhook webhook) {
+        if (webhook.url() == null) {
             return false;
         }
         String ca = null;
         try {
-            if (caFile != null && !caFile.isBlank()) {
-                ca = Base64.getEncoder().encodeToString(Files.readAllBytes(Path.of(caFile)));
+            if (webhook.caFile() != null) {
+                ca = Base64.getEncoder().encodeToString(Files.readAllBytes(webhook.caFile()));
             }
         } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot read the quota webhook CA file " + caFile + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read the quota webhook CA file " + webhook.caFile() + ": " + e.getMessage(), e);
         }
+        String url = webhook.url().toString();
         ValidatingWebhookConfiguration vwc = configuration(url, ca);
         client.admissionRegistration().v1().validatingWebhookConfigurations().resource(vwc).serverSideApply();
         LOG.info("event=quota-webhook-registered name={} url={}", NAME, url);

@@ -57,6 +57,12 @@ public final class WorkspaceController implements AutoCloseable {
         templates = client.genericKubernetesResources(TenancyTypes.WORKSPACE_TEMPLATES).inform(queue.handler());
         // a Workspace deleted or changed by hand is put back from its template
         workspaces = client.genericKubernetesResources(TenancyTypes.WORKSPACES).inform(queue.handler());
+        queue.resyncFrom(() -> templates.getStore().listKeys());
+    }
+
+    /** Its work queue, run only while this replica leads (TenancyModule's LeaderGate). */
+    public Reconciler reconciler() {
+        return queue;
     }
 
     public SharedIndexInformer<GenericKubernetesResource> templates() {
