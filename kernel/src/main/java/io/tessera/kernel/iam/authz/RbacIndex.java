@@ -31,6 +31,8 @@ public final class RbacIndex implements AutoCloseable {
     /** Bindings of one kind. */
     static final class BindingTable {
         private final Map<String, Map<String, Map<String, Binding>>> byPartition = new ConcurrentHashMap<>();
+        /** Subject key → binding id → binding, across partitions: "where is X bound" without visiting every partition. */
+        private final Map<String, Map<String, Binding>> bySubjectEverywhere = new ConcurrentHashMap<>();
         private final Map<String, Binding> byId = new ConcurrentHashMap<>();
 
         void put(Binding b) {
@@ -39,6 +41,7 @@ public final class RbacIndex implements AutoCloseable {
             var bySubject = byPartition.computeIfAbsent(b.partition(), k -> new ConcurrentHashMap<>());
             for (String key : b.subjectKeys()) {
                 bySubject.computeIfAbsent(key, k -> new ConcurrentHashMap<>()).put(b.id(), b);
+                bySubjectEverywhere.computeIfAbsent(key, k -> new ConcurrentHashMap<>()).put(b.id(), b);
             }
         }
 
@@ -56,6 +59,10 @@ public final class RbacIndex implements AutoCloseable {
                 if (m != null) {
                     m.remove(id);
                 }
+                var everywhere = bySubjectEverywhere.get(key);
+                if (everywhere != null) {
+                    everywhere.remove(id);
+                }
             }
         }
 
@@ -69,15 +76,9 @@ public final class RbacIndex implements AutoCloseable {
         }
 
         /** Every binding of a subject, in every partition (for "is X a member manager anywhere"). */
-        List<Binding> allOf(String subjectKey) {
-            List<Binding> out = new ArrayList<>();
-            for (var bySubject : byPartition.values()) {
-                var m = bySubject.get(subjectKey);
-                if (m != null) {
-                    out.addAll(m.values());
-                }
-            }
-            return out;
+        Collection<Binding> allOf(String subjectKey) {
+            var m = bySubjectEverywhere.get(subjectKey);
+            return m == null ? List.of() : m.values();
         }
 
         int size() {

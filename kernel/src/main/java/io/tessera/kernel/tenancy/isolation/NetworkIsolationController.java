@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.tessera.kernel.iam.api.IamTypes;
 import io.tessera.kernel.tenancy.Reconciler;
+import io.tessera.kernel.tenancy.projects.ProjectController;
 import io.tessera.kernel.tenancy.api.TenancyTypes;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,8 @@ public final class NetworkIsolationController implements AutoCloseable {
     private final SharedIndexInformer<Namespace> namespaces;
     private final SharedIndexInformer<GenericKubernetesResource> templates;
     private final Reconciler queue;
+    /** The policies this controller owns (by label): reconciling a namespace reads them here, not from the API server. */
+    private SharedIndexInformer<NetworkPolicy> policies;
 
     public NetworkIsolationController(KubernetesClient client, SharedIndexInformer<Namespace> namespaces,
                                       SharedIndexInformer<GenericKubernetesResource> templates) {
@@ -52,6 +55,7 @@ public final class NetworkIsolationController implements AutoCloseable {
     }
 
     public void start() {
+        policies = client.network().v1().networkPolicies().inAnyNamespace().withLabel(MANAGED_BY, "true").inform();
         namespaces.addEventHandler(queue.handler());
         queue.resyncFrom(() -> namespaces.getStore().listKeys());
         templates.addEventHandler(new ResourceEventHandler<>() {
@@ -78,10 +82,8 @@ public final class NetworkIsolationController implements AutoCloseable {
     }
 
     private void projectsOf(String ws) {
-        for (Namespace ns : namespaces.getStore().list()) {
-            if (ws.equals(label(ns))) {
-                queue.enqueue(ns.getMetadata().getName());
-            }
+        for (Namespace ns : ProjectController.projectsOf(namespaces, ws)) {
+            queue.enqueue(ns.getMetadata().getName());
         }
     }
 
@@ -105,7 +107,8 @@ public final class NetworkIsolationController implements AutoCloseable {
 
     private void apply(String ns, String name, NetworkPolicy desired) {
         var op = client.network().v1().networkPolicies().inNamespace(ns);
-        NetworkPolicy current = op.withName(name).get();
+        // from the cache: a stale hit ends in a no-op delete, a stale miss in a 409 and the edit below
+        NetworkPolicy current = policies.getStore().getByKey(ns + "/" + name);
         if (desired == null) {
             if (current != null) {
                 op.withName(name).delete();
@@ -117,12 +120,14 @@ public final class NetworkIsolationController implements AutoCloseable {
             try {
                 op.resource(desired).create();
                 LOG.info("event=network-isolation-on namespace={} policy={}", ns, name);
+                return;
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409) {
                     throw e;
                 }
             }
-        } else if (!Objects.equals(current.getSpec(), desired.getSpec())) {
+        }
+        if (current == null || !Objects.equals(current.getSpec(), desired.getSpec())) {
             op.withName(name).edit(x -> {
                 x.setSpec(desired.getSpec());
                 return x;
@@ -148,5 +153,8 @@ public final class NetworkIsolationController implements AutoCloseable {
     @Override
     public void close() {
         queue.close();
+        if (policies != null) {
+            policies.close();
+        }
     }
 }

@@ -11,6 +11,7 @@ import io.tessera.kernel.tenancy.Reconciler;
 import io.tessera.kernel.tenancy.api.TenancyTypes;
 import io.tessera.kernel.tenancy.members.MemberBindings;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,9 @@ public final class ProjectController implements AutoCloseable {
     private final KubernetesClient client;
     private final BuiltinRoleCopies roles;
     private final MemberBindings bindings;
+    /** Index of the namespace informer: the value of the namespace's {@code kubesphere.io/workspace} label. */
+    public static final String BY_WORKSPACE = "workspace";
+
     private final Reconciler queue;
     private final SharedIndexInformer<GenericKubernetesResource> templates;
     private SharedIndexInformer<Namespace> namespaces;
@@ -42,17 +46,22 @@ public final class ProjectController implements AutoCloseable {
     }
 
     public void start() {
-        namespaces = client.namespaces().inform(queue.handler());
+        // indexed by workspace label before it starts, so "the projects of ws" is a lookup, not a scan of every namespace
+        namespaces = client.namespaces().runnableInformer(0);
+        namespaces.addIndexers(Map.of(BY_WORKSPACE, ns -> {
+            Map<String, String> l = ns.getMetadata().getLabels();
+            String ws = l == null ? null : l.get(TenancyTypes.LABEL_WORKSPACE);
+            return ws == null || ws.isEmpty() ? List.of() : List.of(ws);
+        }));
+        namespaces.addEventHandler(queue.handler());
+        namespaces.run();
         queue.resyncFrom(() -> namespaces.getStore().listKeys());
         // a project may be labelled before its workspace reaches this replica's cache
         templates.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(GenericKubernetesResource t) {
-                for (Namespace ns : namespaces.getStore().list()) {
-                    Map<String, String> l = ns.getMetadata().getLabels();
-                    if (l != null && t.getMetadata().getName().equals(l.get(TenancyTypes.LABEL_WORKSPACE))) {
-                        queue.enqueue(ns.getMetadata().getName());
-                    }
+                for (Namespace ns : projectsOf(namespaces, t.getMetadata().getName())) {
+                    queue.enqueue(ns.getMetadata().getName());
                 }
             }
 
@@ -71,7 +80,12 @@ public final class ProjectController implements AutoCloseable {
         return queue;
     }
 
-    /** The namespace informer (tenancy's lists read projects from it). */
+    /** The namespaces labelled {@code kubesphere.io/workspace=ws}, from an informer made by {@link #start}. */
+    public static List<Namespace> projectsOf(SharedIndexInformer<Namespace> namespaces, String ws) {
+        return namespaces.getIndexer().byIndex(BY_WORKSPACE, ws);
+    }
+
+    /** The namespace informer (tenancy's lists read projects from it), indexed by {@value #BY_WORKSPACE}. */
     public SharedIndexInformer<Namespace> namespaces() {
         return namespaces;
     }

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.tessera.kernel.tenancy.api.TenancyTypes;
+import io.tessera.kernel.tenancy.projects.ProjectController;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -199,11 +200,8 @@ public final class QuotaAdmission {
 
     private List<String> namespacesOf(String ws) {
         List<String> out = new ArrayList<>();
-        for (Namespace ns : namespaces.getStore().list()) {
-            Map<String, String> l = ns.getMetadata().getLabels();
-            if (l != null && ws.equals(l.get(TenancyTypes.LABEL_WORKSPACE))) {
-                out.add(ns.getMetadata().getName());
-            }
+        for (Namespace ns : ProjectController.projectsOf(namespaces, ws)) {
+            out.add(ns.getMetadata().getName());
         }
         return out;
     }

@@ -19,6 +19,7 @@ import io.tessera.kernel.security.UserInfo;
 import io.tessera.kernel.spi.RequestAttributes;
 import io.tessera.kernel.tenancy.Visibility;
 import io.tessera.kernel.tenancy.api.TenancyTypes;
+import io.tessera.kernel.tenancy.projects.ProjectController;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -218,9 +219,12 @@ public final class TenantResource {
         boolean all = visibility.allowed(user, "list", "", "namespaces", "", "", RequestInfo.Scope.CLUSTER);
         Set<String> bound = visibility.projectsWithBindings(user);
         List<Namespace> items = new ArrayList<>();
+        // one RBAC question per workspace, not per namespace
+        Map<String, Boolean> seesAllOf = new HashMap<>();
         for (Namespace ns : namespaces.getStore().list()) {
             String ws = ws(ns);
-            if (all || bound.contains(ns.getMetadata().getName()) || (!ws.isEmpty() && visibility.seesAllProjectsOf(user, ws))) {
+            if (all || bound.contains(ns.getMetadata().getName())
+                    || (!ws.isEmpty() && seesAllOf.computeIfAbsent(ws, w -> visibility.seesAllProjectsOf(user, w)))) {
                 items.add(ns);
             }
         }
@@ -234,8 +238,8 @@ public final class TenantResource {
         boolean all = visibility.seesAllProjectsOf(user, ws);
         Set<String> bound = all ? Set.of() : visibility.projectsWithBindings(user);
         List<Namespace> items = new ArrayList<>();
-        for (Namespace ns : namespaces.getStore().list()) {
-            if (ws.equals(ws(ns)) && (all || bound.contains(ns.getMetadata().getName()))) {
+        for (Namespace ns : ProjectController.projectsOf(namespaces, ws)) {
+            if (all || bound.contains(ns.getMetadata().getName())) {
                 items.add(ns);
             }
         }
