@@ -92,33 +92,39 @@ public final class TenancyBenchmark implements Benchmark {
                     String token = login(http, kernel.baseUri(), "bench", "Bench1234");
                     URI page = kernel.baseUri().resolve("/kapis/tenant.kubesphere.io/v1beta1/workspacetemplates?page=1&limit=10");
                     // the user's membership reaches the kernel through informers: wait for it
-                    long settleStart = System.nanoTime();
+                    long visibleStart = System.nanoTime();
                     while (!get(http, page, token).contains("\"totalItems\":1")) {
                         Thread.sleep(200);
-                        if (System.nanoTime() - settleStart > Duration.ofMinutes(10).toNanos()) {
+                        if (System.nanoTime() - visibleStart > Duration.ofMinutes(10).toNanos()) {
                             throw new IllegalStateException("the bench user's workspace never became visible");
                         }
                     }
-                    double[] micros = new double[REQUESTS];
                     for (int i = 0; i < 200; i++) {
                         get(http, page, token); // warm-up
                     }
-                    for (int i = 0; i < REQUESTS; i++) {
-                        long t = System.nanoTime();
-                        get(http, page, token);
-                        micros[i] = (System.nanoTime() - t) / 1e3;
-                    }
-                    Arrays.sort(micros);
+                    // first while the kernel's controllers still build the roles of the freshly loaded
+                    // workspaces and projects (a cold start at this scale), then once they have settled
+                    double[] building = measure(http, page, token);
+                    long settleStart = System.nanoTime();
+                    boolean settled = awaitControllersSettled(client);
+                    double settleSeconds = (System.nanoTime() - settleStart) / 1e9;
+                    double[] steady = measure(http, page, token);
                     System.gc();
                     long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
                     List<Row> rows = new ArrayList<>();
                     rows.add(new Row("bulk load (" + (users + workspaces + namespaces + users) + " objects, 32 clients)",
                             String.format("%.1f s", loadSeconds), "", ""));
-                    rows.add(new Row("regular user's first page of workspaces, p50", String.format("%.2f ms", micros[REQUESTS / 2] / 1e3),
-                            "", ""));
-                    rows.add(new Row("regular user's first page of workspaces, p99",
-                            String.format("%.2f ms", micros[(int) (REQUESTS * 0.99)] / 1e3), "p99 < 50 ms", ""));
-                    rows.add(new Row("kernel heap after GC (kernel + its informers; cluster in another process)",
+                    rows.add(new Row("regular user's first page of workspaces while the controllers build, p50",
+                            String.format("%.2f ms", building[REQUESTS / 2] / 1e3), "", ""));
+                    rows.add(new Row("regular user's first page of workspaces while the controllers build, p99",
+                            String.format("%.2f ms", building[(int) (REQUESTS * 0.99)] / 1e3), "", ""));
+                    rows.add(new Row("controllers settled (" + 3 * namespaces + " project roles written)",
+                            settled ? String.format("%.0f s later", settleSeconds) : "NOT within 20 min", "", ""));
+                    rows.add(new Row("regular user's first page of workspaces, controllers settled, p50",
+                            String.format("%.2f ms", steady[REQUESTS / 2] / 1e3), "", ""));
+                    rows.add(new Row("regular user's first page of workspaces, controllers settled, p99",
+                            String.format("%.2f ms", steady[(int) (REQUESTS * 0.99)] / 1e3), "p99 < 50 ms", ""));
+                    rows.add(new Row("kernel heap after GC (kernel + its informers and every role; cluster in another process)",
                             String.format("%.0f MB", heap / 1048576.0), "< 1 GB", ""));
                     return rows;
                 }
@@ -130,6 +136,38 @@ public final class TenancyBenchmark implements Benchmark {
                 walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    /** {@value #REQUESTS} sequential requests; their latencies in microseconds, sorted. */
+    private static double[] measure(HttpClient http, URI page, String token) throws Exception {
+        double[] micros = new double[REQUESTS];
+        for (int i = 0; i < REQUESTS; i++) {
+            long t = System.nanoTime();
+            get(http, page, token);
+            micros[i] = (System.nanoTime() - t) / 1e3;
+        }
+        Arrays.sort(micros);
+        return micros;
+    }
+
+    /**
+     * Waits until every project has its three roles and the number of workspace roles stopped
+     * growing between two polls (the controllers' initial build is done); at most 20 minutes.
+     */
+    private boolean awaitControllersSettled(KubernetesClient client) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
+        int lastWorkspaceRoles = -1;
+        while (System.nanoTime() < deadline) {
+            int roles = client.genericKubernetesResources(IamTypes.ROLES).inAnyNamespace().list().getItems().size();
+            int workspaceRoles = client.genericKubernetesResources(IamTypes.WORKSPACE_ROLES).list().getItems().size();
+            if (roles >= 3 * namespaces && workspaceRoles == lastWorkspaceRoles) {
+                Thread.sleep(5_000); // let the role aggregation that follows the last writes finish
+                return true;
+            }
+            lastWorkspaceRoles = workspaceRoles;
+            Thread.sleep(10_000);
+        }
+        return false;
     }
 
     private void load(KubernetesClient client) throws Exception {
