@@ -310,7 +310,7 @@ public final class ExtCommand implements Callable<Integer>, TesseraCommand {
                 try {
                     YAML.readTree(configText);
                 } catch (IOException e) {
-                    throw new IOException("--config " + config + " is not YAML: " + e.getMessage().lines().findFirst().orElse(""));
+                    throw new UserError("--config " + config + " is not YAML: " + e.getMessage().lines().findFirst().orElse(""));
                 }
             }
             PlatformClient client = Connect.client();

@@ -54,10 +54,10 @@ public final class LoginCommand implements Callable<Integer>, TesseraCommand {
             url = store.find(null).map(Session::server).orElse(null);
         }
         if (url == null) {
-            throw new IllegalArgumentException("which platform? pass --server URL (or set TESSERA_SERVER)");
+            throw new UserError("which platform? pass --server URL (or set TESSERA_SERVER)");
         }
         if (certificateAuthority != null && !Files.isReadable(certificateAuthority)) {
-            throw new IOException("--certificate-authority " + certificateAuthority + " cannot be read");
+            throw new UserError("--certificate-authority " + certificateAuthority + " cannot be read");
         }
         String user = firstNonBlank(username, System.getenv("TESSERA_USERNAME"));
         if (user == null) {
@@ -68,7 +68,7 @@ public final class LoginCommand implements Callable<Integer>, TesseraCommand {
             pass = ask("Password: ", true);
         }
         if (user == null || user.isBlank() || pass == null || pass.isEmpty()) {
-            throw new IllegalArgumentException("a username and a password are needed");
+            throw new UserError("a username and a password are needed");
         }
         Session session = PlatformClient.login(url, user, pass,
                 certificateAuthority == null ? null : certificateAuthority.toAbsolutePath().toString(), insecure);

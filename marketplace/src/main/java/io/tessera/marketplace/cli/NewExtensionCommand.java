@@ -42,11 +42,16 @@ final class NewExtensionCommand implements Callable<Integer> {
         Path sdkDir = sdk != null ? sdk : defaultSdk();
         Path repository = sdkDir.resolve("repository");
         if (!Files.isDirectory(repository)) {
-            throw new IOException("no SDK repository at " + repository + " (run the distribution's bin/tessera, or pass --sdk DIR)");
+            throw new UserError("no SDK repository at " + repository + " (run the distribution's bin/tessera, or pass --sdk DIR)");
         }
         Path wrapper = sdkDir.resolve("maven-wrapper");
         Path target = (dir != null ? dir : Path.of(name)).toAbsolutePath().normalize();
-        List<Path> files = new Scaffold(name, groupId, repository, Files.isDirectory(wrapper) ? wrapper : null).writeTo(target);
+        List<Path> files;
+        try {
+            files = new Scaffold(name, groupId, repository, Files.isDirectory(wrapper) ? wrapper : null).writeTo(target);
+        } catch (IllegalArgumentException | IOException e) {
+            throw new UserError(e.getMessage());
+        }
         PrintWriter out = spec.commandLine().getOut();
         out.printf("Created %s (%d files):%n", target, files.size());
         for (Path f : files) {
@@ -63,7 +68,7 @@ final class NewExtensionCommand implements Callable<Integer> {
     static Path defaultSdk() throws IOException {
         String home = System.getProperty(HOME_PROPERTY);
         if (home == null) {
-            throw new IOException("no Tessera distribution folder known (tessera.home); pass --sdk DIR");
+            throw new UserError("no Tessera distribution folder known (tessera.home); pass --sdk DIR");
         }
         return Path.of(home, "sdk");
     }

@@ -55,7 +55,7 @@ final class PackageExtensionCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path project = dir.toAbsolutePath().normalize();
         if (!Files.isRegularFile(project.resolve("pom.xml"))) {
-            throw new IOException(project + " has no pom.xml: not an extension project (create one with 'tessera ext new NAME')");
+            throw new UserError(project + " has no pom.xml: not an extension project (create one with 'tessera ext new NAME')");
         }
         PrintWriter out = spec.commandLine().getOut();
         if (!noBuild) {
@@ -66,18 +66,18 @@ final class PackageExtensionCommand implements Callable<Integer> {
         try {
             opened = ExtensionPackage.open(pkg);
         } catch (ExtensionManifest.InvalidManifestException e) {
-            throw new IOException(pkg.getFileName() + ": " + String.join("; ", e.errors()));
+            throw new UserError(pkg.getFileName() + ": " + String.join("; ", e.errors()));
         }
         ExtensionManifest m = opened.manifest();
         String expected = m.name() + "-" + m.version() + ExtensionPackage.SUFFIX;
         if (!pkg.getFileName().toString().equals(expected)) {
-            throw new IOException(pkg.getFileName() + " holds " + m.name() + " " + m.version() + "; the file must be named " + expected);
+            throw new UserError(pkg.getFileName() + " holds " + m.name() + " " + m.version() + "; the file must be named " + expected);
         }
         out.printf("package %s: %s %s, %d bytes%n", project.relativize(pkg), m.name(), m.version(), Files.size(pkg));
         if (into != null) {
             Path k = key != null ? key : SigningKeys.defaultKey();
             if (!Files.exists(k)) {
-                throw new IOException("no signing key at " + k + "; create one with 'tessera key new'");
+                throw new UserError("no signing key at " + k + "; create one with 'tessera key new'");
             }
             Files.createDirectories(into);
             Files.copy(pkg, into.resolve(pkg.getFileName()), StandardCopyOption.REPLACE_EXISTING);
@@ -103,7 +103,7 @@ final class PackageExtensionCommand implements Callable<Integer> {
         try {
             p = new ProcessBuilder(command).directory(project.toFile()).redirectErrorStream(true).start();
         } catch (IOException e) {
-            throw new IOException("cannot run " + command.get(0) + " (install Maven or keep the project's mvnw): " + e.getMessage());
+            throw new UserError("cannot run " + command.get(0) + " (install Maven or keep the project's mvnw): " + e.getMessage());
         }
         List<String> tail = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -118,18 +118,18 @@ final class PackageExtensionCommand implements Callable<Integer> {
             PrintWriter err = spec.commandLine().getErr();
             tail.forEach(err::println);
             err.flush();
-            throw new IOException("the build of " + project + " failed (exit " + p.exitValue() + "); its last lines are above");
+            throw new UserError("the build of " + project + " failed (exit " + p.exitValue() + "); its last lines are above");
         }
     }
 
     private static Path newestPackage(Path target) throws IOException {
         if (!Files.isDirectory(target)) {
-            throw new IOException("no " + target + ": build the project first (./mvnw package)");
+            throw new UserError("no " + target + ": build the project first (./mvnw package)");
         }
         try (Stream<Path> files = Files.list(target)) {
             return files.filter(f -> f.getFileName().toString().endsWith(ExtensionPackage.SUFFIX))
                     .max(Comparator.comparing(f -> f.toFile().lastModified()))
-                    .orElseThrow(() -> new IOException("no *" + ExtensionPackage.SUFFIX + " in " + target + ": build the project first (./mvnw package)"));
+                    .orElseThrow(() -> new UserError("no *" + ExtensionPackage.SUFFIX + " in " + target + ": build the project first (./mvnw package)"));
         }
     }
 }

@@ -42,16 +42,16 @@ final class RepositoryObjects {
         if (location.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
             String scheme = URI.create(location).getScheme();
             if (!List.of("file", "http", "https").contains(scheme)) {
-                throw new IOException("repository URL " + location + ": only file://, http:// and https:// are served");
+                throw new UserError("repository URL " + location + ": only file://, http:// and https:// are served");
             }
             return location;
         }
         Path p = Path.of(location).toAbsolutePath().normalize();
         if (!Files.exists(p)) {
-            throw new IOException("repository " + location + " does not exist (a directory with index.json, a .tsr file or a URL)");
+            throw new UserError("repository " + location + " does not exist (a directory with index.json, a .tsr file or a URL)");
         }
         if (Files.isDirectory(p) && !Files.exists(p.resolve("index.json"))) {
-            throw new IOException(p + " has no index.json: run 'tessera repo index " + location + "' first");
+            throw new UserError(p + " has no index.json: run 'tessera repo index " + location + "' first");
         }
         return "file://" + p.toUri().getRawPath().replaceAll("/+$", "");
     }
@@ -140,7 +140,11 @@ final class RepositoryObjects {
         @Override
         public Integer call() throws Exception {
             if (interval != null) {
-                Durations.parse(interval);
+                try {
+                    Durations.parse(interval);
+                } catch (picocli.CommandLine.TypeConversionException e) {
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--interval: " + e.getMessage());
+                }
             }
             Map<String, Object> repoSpec = new LinkedHashMap<>();
             repoSpec.put("url", url(location));
