@@ -66,6 +66,14 @@ class NewExtensionCommandTest {
         assertThat(Files.readString(project.resolve("src/extension/extension.yaml")))
                 .contains("name: ${extension.name}").contains("bundles: [bundles/acme-hello.jar]")
                 .contains("title: ACME_HELLO").contains("desc: ACME_HELLO_DESC").contains("kernelVersion: \">=0.1.0-0\"");
+        // the manifest as the platform will read it once Maven filled in name and version
+        String manifest = Files.readString(project.resolve("src/extension/extension.yaml"))
+                .replace("${extension.name}", "acme-hello").replace("${extension.version}", "1.0.0");
+        var parsed = io.tessera.kernel.extensions.ExtensionManifest.parse(
+                new java.io.ByteArrayInputStream(manifest.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(parsed.name()).isEqualTo("acme-hello");
+        assertThat(parsed.consoleEntry()).isEqualTo("console/index.js");
+        assertThat(parsed.configDefaults()).containsEntry("salutation", "Hello");
         assertThat(Files.readString(project.resolve("src/extension/console/index.js"))).contains("/kapis/acme-hello.example.com/v1alpha1/hello");
         assertThat(Files.readString(project.resolve("src/test/java/com/example/acmehello/AcmeHelloIT.java")))
                 .contains("TesseraKernel.installing").contains("class AcmeHelloIT");
