@@ -60,6 +60,12 @@ final class RepositoryObjects {
         return REPOSITORIES + "/" + PlatformClient.encode(name);
     }
 
+    /** A 404 on the collection itself means the platform does not serve Repository objects at all. */
+    static PlatformException explain(PlatformException e) {
+        return e.status() == 404 ? new PlatformException(404, "this platform serves no Repository objects (kubesphere.io/v1alpha1 "
+                + "repositories): it is older than the marketplace's repositories (" + e.getMessage() + ")") : e;
+    }
+
     static JsonNode synced(JsonNode repository) {
         for (JsonNode c : repository.path("status").path("conditions")) {
             if ("Synced".equals(c.path("type").asText())) {
@@ -169,7 +175,7 @@ final class RepositoryObjects {
                 if (e.status() == 409) {
                     throw new PlatformException(409, "repository " + name + " already exists (see 'tessera repo list')");
                 }
-                throw e;
+                throw explain(e);
             }
             spec.commandLine().getOut().printf("Repository %s added (%s).%n", name, repoSpec.get("url"));
             spec.commandLine().getOut().flush();
@@ -187,7 +193,12 @@ final class RepositoryObjects {
 
         @Override
         public Integer call() throws Exception {
-            JsonNode list = Connect.client().get(REPOSITORIES);
+            JsonNode list;
+            try {
+                list = Connect.client().get(REPOSITORIES);
+            } catch (PlatformException e) {
+                throw explain(e);
+            }
             List<List<String>> rows = new ArrayList<>();
             for (JsonNode r : list.path("items")) {
                 JsonNode st = r.path("status");
