@@ -167,7 +167,7 @@ final class RepositoryObjects {
                 repoSpec.put("insecure", true);
             }
             PlatformClient client = Connect.client();
-            Instant requested = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+            Instant requested = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             try {
                 client.post(REPOSITORIES, Map.of("apiVersion", "kubesphere.io/v1alpha1", "kind", "Repository",
                         "metadata", Map.of("name", name, "annotations", Map.of(SYNC_REQUESTED, requested.toString())), "spec", repoSpec));
@@ -238,7 +238,7 @@ final class RepositoryObjects {
                 }
                 throw e;
             }
-            Instant requested = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+            Instant requested = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             spec.commandLine().getOut().printf("Syncing %s…%n", name);
             spec.commandLine().getOut().flush();
             client.mergePatch(path(name), Map.of("metadata", Map.of("annotations", Map.of(SYNC_REQUESTED, requested.toString()))));
