@@ -157,6 +157,11 @@ public final class UpCommand implements Callable<Integer>, TesseraCommand {
             if (kernel.httpsUri() != null) {
                 out.printf("  kubectl as a platform user: tessera kubeconfig --server %s --username %s -o FILE%n",
                         base, config.iam().adminUsername());
+                Path certificate = config.dataDir().resolve("tls").resolve(DevelopmentCertificate.CERTIFICATE);
+                if (java.nio.file.Files.exists(certificate)) {
+                    out.printf("  CLI:        tessera login --server %s --certificate-authority %s --username %s%n",
+                            consoleUrl(kernel.httpsUri()).replaceAll("/$", ""), certificate, config.iam().adminUsername());
+                }
             }
         } else {
             // On a real cluster the configured password is only the first one and may be changed since;

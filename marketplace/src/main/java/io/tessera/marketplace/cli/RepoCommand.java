@@ -21,12 +21,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code tessera repo …} for files on disk: index, sign, verify, export and import a repository.
- * These need no server; the Repository objects of a running kernel are not managed here yet.
+ * {@code tessera repo …} for files on disk: index, sign, verify, export and import a repository
+ * (no server needed); {@code add}, {@code list} and {@code sync} manage the platform's Repository
+ * objects ({@link RepositoryObjects}).
  */
-@Command(name = "repo", mixinStandardHelpOptions = true, description = "Build, sign, verify, export and import extension repositories.",
+@Command(name = "repo", mixinStandardHelpOptions = true,
+        description = "Build, sign, verify, export and import extension repositories; add, list and sync the platform's.",
         subcommands = {RepoCommand.Index.class, RepoCommand.Sign.class, RepoCommand.Verify.class, RepoCommand.Export.class,
-            RepoCommand.Import.class})
+            RepoCommand.Import.class, RepositoryObjects.Add.class, RepositoryObjects.ListRepositories.class, RepositoryObjects.Sync.class})
 public final class RepoCommand implements Callable<Integer>, TesseraCommand {
 
     @Spec

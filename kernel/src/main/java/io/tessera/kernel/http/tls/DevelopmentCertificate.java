@@ -46,6 +46,8 @@ public final class DevelopmentCertificate {
 
     static final String KEYSTORE = "serving.p12";
     static final String PASSWORD = "serving.password";
+    /** The certificate alone (PEM), for clients to trust: {@code tessera login --certificate-authority}. */
+    public static final String CERTIFICATE = "serving.crt";
     private static final Duration VALIDITY = Duration.ofDays(825);
 
     private DevelopmentCertificate() {
@@ -59,7 +61,27 @@ public final class DevelopmentCertificate {
         if (!(Files.isReadable(keystore) && Files.isReadable(passwordFile))) {
             create(dir, keystore, passwordFile, address);
         }
-        return new KernelConfig.Https(port, keystore, Files.readString(passwordFile, StandardCharsets.UTF_8).trim());
+        String password = Files.readString(passwordFile, StandardCharsets.UTF_8).trim();
+        if (!Files.isReadable(dir.resolve(CERTIFICATE))) {
+            writeCertificate(keystore, password, dir.resolve(CERTIFICATE));
+        }
+        return new KernelConfig.Https(port, keystore, password);
+    }
+
+    /** The serving certificate as PEM beside the keystore (also for data dirs made before it existed). */
+    private static void writeCertificate(Path keystore, String password, Path target) throws IOException {
+        try (var in = Files.newInputStream(keystore)) {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(in, password.toCharArray());
+            byte[] der = store.getCertificate("tessera").getEncoded();
+            String pem = "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                    .encodeToString(der) + "\n-----END CERTIFICATE-----\n";
+            Path tmp = target.resolveSibling(CERTIFICATE + ".tmp");
+            Files.writeString(tmp, pem, StandardCharsets.US_ASCII);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot read the development certificate in " + keystore + ": " + e.getMessage(), e);
+        }
     }
 
     private static void create(Path dir, Path keystore, Path passwordFile, String address) throws IOException {
