@@ -11,20 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tessera.kernel.Kernel;
 import io.tessera.kernel.config.KernelConfig;
-import io.tessera.marketplace.index.IndexBuilder;
-import io.tessera.marketplace.index.RepositoryIndex;
-import io.tessera.marketplace.index.RepositorySigner;
-import io.tessera.marketplace.kernel.SignatureTrust;
-import io.tessera.marketplace.trust.Keys;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,8 +40,7 @@ class ConsoleMarketplaceIT {
 
     static final String ADMIN_PASSWORD = "Tessera-Adm1n!";
     static final String PLAN = "/apis/kubesphere.io/v1alpha1/installplans/sample-hello";
-    static final HttpClient HTTP = HttpClient.newHttpClient();
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = PlatformApi.JSON;
 
     @TempDir
     static Path dataDir;
@@ -61,6 +48,7 @@ class ConsoleMarketplaceIT {
     static Path repository;
     @TempDir
     static Path keys;
+    static SampleHelloRepository sampleHello;
     static Kernel kernel;
     static Browser browser;
     static String base;
@@ -70,16 +58,7 @@ class ConsoleMarketplaceIT {
 
     @BeforeAll
     static void boot() throws Exception {
-        // The package the sample-hello module built (the reactor builds it first: a test dependency).
-        Path pkg = Path.of(System.getProperty("console.samplePackage", "../extensions/sample-hello/target/sample-hello-1.0.0.tsx.zip"));
-        assertThat(pkg).as("build extensions/sample-hello first (mvn -pl console-shell -am)").exists();
-        Files.copy(pkg, repository.resolve(pkg.getFileName()));
-        // A signed repository, as the distribution ships: the marketplace accepts only packages
-        // signed by a trusted key.
-        KeyPair key = Keys.generateInto(keys.resolve("signing-key"));
-        IndexBuilder.build(repository).write(repository.resolve(RepositoryIndex.FILE));
-        RepositorySigner.sign(repository, key.getPrivate(), key.getPublic());
-        System.setProperty(SignatureTrust.KEYS_PROPERTY, Keys.publicFile(keys.resolve("signing-key")).toString());
+        sampleHello = new SampleHelloRepository(repository, keys);
         kernel = Kernel.start(KernelConfig.defaults(dataDir).withPort(0).withExtensions(new KernelConfig.Extensions(repository)));
         base = kernel.baseUri().toString().replaceAll("/$", "");
         browser = new Browser();
@@ -92,7 +71,9 @@ class ConsoleMarketplaceIT {
                 browser.close();
             }
         } finally {
-            System.clearProperty(SignatureTrust.KEYS_PROPERTY);
+            if (sampleHello != null) {
+                sampleHello.close();
+            }
             if (kernel != null) {
                 kernel.close();
             }
@@ -126,16 +107,7 @@ class ConsoleMarketplaceIT {
     }
 
     static HttpResponse<String> asAdmin(String method, String path, String body) throws Exception {
-        String form = "grant_type=password&username=admin&password=" + URLEncoder.encode(ADMIN_PASSWORD, StandardCharsets.UTF_8)
-                + "&client_id=kubesphere&client_secret=kubesphere";
-        HttpResponse<String> token = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/oauth/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        String access = JSON.readTree(token.body()).path("access_token").asText();
-        return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + access)
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return new PlatformApi(base, "admin", ADMIN_PASSWORD).send(method, path, body);
     }
 
     static java.util.List<String> catalogRows() {

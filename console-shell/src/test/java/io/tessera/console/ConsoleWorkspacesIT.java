@@ -7,15 +7,9 @@ import static org.openqa.selenium.support.ui.ExpectedConditions.textToBe;
 import static org.openqa.selenium.support.ui.ExpectedConditions.urlContains;
 import static org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElementLocated;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tessera.kernel.Kernel;
 import io.tessera.kernel.config.KernelConfig;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -139,21 +133,9 @@ class ConsoleWorkspacesIT {
         }
     }
 
-    static final HttpClient HTTP = HttpClient.newHttpClient();
-    static final ObjectMapper JSON = new ObjectMapper();
-
     /** A call as the admin through the public API (objects the console only lists, such as quotas). */
     static HttpResponse<String> asAdmin(String method, String path, String body) throws Exception {
-        String form = "grant_type=password&username=admin&password=" + URLEncoder.encode("Tessera-Adm1n!", StandardCharsets.UTF_8)
-                + "&client_id=kubesphere&client_secret=kubesphere";
-        HttpResponse<String> token = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/oauth/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        String access = JSON.readTree(token.body()).path("access_token").asText();
-        return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + access)
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return new PlatformApi(base, "admin", "Tessera-Adm1n!").send(method, path, body);
     }
 
     static void tab(String label) {
