@@ -150,6 +150,8 @@ export async function extensionDetailPage(main, ctx) {
   let current = canManage ? await plan(name) : null;
 
   const title = local(ext.spec && ext.spec.displayName) || name;
+  const providers = (ext.spec && ext.spec.provider) || {};
+  const provider = (providers[lang()] || providers.en || {}).name;
   const stateEl = h('span', { id: 'extension-state' });
   const installedEl = h('span', { id: 'extension-installed-version' });
   const progress = h('ol', { id: 'install-progress', 'aria-label': t('progress') });
@@ -251,7 +253,7 @@ export async function extensionDetailPage(main, ctx) {
     h('p', { id: 'extension-description' }, local(ext.spec && ext.spec.description)),
     h('dl', { class: 'facts' },
       h('dt', {}, t('name')), h('dd', {}, name),
-      h('dt', {}, t('provider')), h('dd', {}, local(ext.spec && ext.spec.provider && (ext.spec.provider[lang()] || ext.spec.provider.en || {}).name)),
+      provider ? [h('dt', {}, t('provider')), h('dd', {}, provider)] : null,
       h('dt', {}, t('status')), h('dd', {}, stateEl),
       h('dt', {}, t('installedVersion')), h('dd', {}, installedEl)),
     actions, error,
