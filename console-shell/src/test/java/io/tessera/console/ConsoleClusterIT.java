@@ -22,8 +22,8 @@ import org.openqa.selenium.WebElement;
 
 /**
  * Cluster management in Chromium through the Kubernetes API proxy (issue 9): the embedded
- * cluster's node, cordon and uncordon, its labels, the namespaces. Kept out of the default run
- * until the proxy is on main (see the failsafe excludes in console-shell/pom.xml).
+ * cluster's node, cordon and uncordon, editing its labels and taints (with the API server's
+ * validation errors in the dialog), the namespaces.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleClusterIT {
@@ -89,8 +89,85 @@ class ConsoleClusterIT {
         assertThat(find(By.id("node-labels")).getText()).contains("kubernetes.io/hostname");
     }
 
+    static void submitDialog() {
+        find(By.cssSelector("dialog button[type=submit]")).click();
+    }
+
+    static String dialogError() {
+        return browser.wait.until(d -> {
+            String text = d.findElement(By.cssSelector("dialog .error")).getText();
+            return text.isEmpty() ? null : text;
+        });
+    }
+
+    static void cancelDialog() {
+        find(By.xpath("//dialog//button[text()='Cancel']")).click();
+        browser.wait.until(org.openqa.selenium.support.ui.ExpectedConditions.invisibilityOfElementLocated(By.tagName("dialog")));
+    }
+
     @Test
     @Order(2)
+    void adminAddsAndRemovesANodeLabel() {
+        find(By.id("edit-labels")).click();
+        int rows = browser.driver.findElements(By.cssSelector("#label-rows .kv-row")).size();
+        find(By.id("label-add")).click();
+        find(By.id("label-key-" + rows)).sendKeys("tessera.io/team");
+        find(By.id("label-value-" + rows)).sendKeys("blue");
+        submitDialog();
+        browser.wait.until(d -> d.findElement(By.id("node-labels")).getText().contains("tessera.io/team blue"));
+
+        find(By.id("edit-labels")).click();
+        WebElement row = find(By.xpath("//div[@id='label-rows']/div[.//input[@value='tessera.io/team']]"));
+        row.findElement(By.cssSelector("button.danger")).click();
+        submitDialog();
+        browser.wait.until(d -> !d.findElement(By.id("node-labels")).getText().contains("tessera.io/team"));
+    }
+
+    @Test
+    @Order(3)
+    void anInvalidLabelKeyShowsTheApiServersMessageAndChangesNothing() {
+        find(By.id("edit-labels")).click();
+        int rows = browser.driver.findElements(By.cssSelector("#label-rows .kv-row")).size();
+        find(By.id("label-add")).click();
+        find(By.id("label-key-" + rows)).sendKeys("bad key!");
+        find(By.id("label-value-" + rows)).sendKeys("x");
+        submitDialog();
+        assertThat(dialogError()).contains("metadata.labels: Invalid value: \"bad key!\"").contains("name part must consist of alphanumeric characters");
+        cancelDialog();
+        assertThat(find(By.id("node-labels")).getText()).doesNotContain("bad key!");
+    }
+
+    @Test
+    @Order(4)
+    void adminAddsATaintAndAnInvalidOneIsRefusedWithTheApiServersMessage() {
+        // The embedded node carries one taint already (no kubelet: nothing should be scheduled there).
+        assertThat(find(By.id("node-taints")).getText()).contains("tessera.io/no-kubelet");
+        find(By.id("edit-taints")).click();
+        int rows = browser.driver.findElements(By.cssSelector("#taint-rows .kv-row")).size();
+        find(By.id("taint-add")).click();
+        find(By.id("taint-key-" + rows)).sendKeys("dedicated");
+        find(By.id("taint-value-" + rows)).sendKeys("gpu");
+        new org.openqa.selenium.support.ui.Select(find(By.id("taint-effect-" + rows))).selectByValue("NoExecute");
+        submitDialog();
+        browser.wait.until(d -> d.findElement(By.id("node-taints")).getText().contains("dedicated gpu NoExecute"));
+        assertThat(find(By.id("node-taints")).getText()).contains("tessera.io/no-kubelet");
+
+        find(By.id("edit-taints")).click();
+        int now = browser.driver.findElements(By.cssSelector("#taint-rows .kv-row")).size();
+        find(By.id("taint-add")).click();
+        find(By.id("taint-key-" + now)).sendKeys("bad key!");
+        submitDialog();
+        assertThat(dialogError()).contains("spec.taints[" + now + "].key: Invalid value: \"bad key!\"");
+        // Fixing the form in the same dialog: drop the bad row and the "dedicated" taint, then save.
+        find(By.cssSelector("#taint-rows div[data-row='" + now + "'] button")).click();
+        find(By.xpath("//div[@id='taint-rows']/div[.//input[@value='dedicated']]//button")).click();
+        submitDialog();
+        browser.wait.until(d -> !d.findElement(By.id("node-taints")).getText().contains("dedicated"));
+        assertThat(find(By.id("node-taints")).getText()).contains("tessera.io/no-kubelet").doesNotContain("bad key!");
+    }
+
+    @Test
+    @Order(5)
     void adminSeesTheNamespaces() {
         find(By.linkText("Namespaces")).click();
         browser.wait.until(presenceOfElementLocated(By.cssSelector("#namespaces-table tr[data-namespace=kubesphere-system]")));

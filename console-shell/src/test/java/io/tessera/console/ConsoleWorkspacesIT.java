@@ -1,6 +1,7 @@
 package io.tessera.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.openqa.selenium.support.ui.ExpectedConditions.invisibilityOfElementLocated;
 import static org.openqa.selenium.support.ui.ExpectedConditions.presenceOfElementLocated;
 import static org.openqa.selenium.support.ui.ExpectedConditions.textToBe;
 import static org.openqa.selenium.support.ui.ExpectedConditions.urlContains;
@@ -8,6 +9,7 @@ import static org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElem
 
 import io.tessera.kernel.Kernel;
 import io.tessera.kernel.config.KernelConfig;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,7 +25,9 @@ import org.openqa.selenium.support.ui.Select;
 
 /**
  * Issue 8's tenancy flow in Chromium: the admin creates a workspace and a project in it, and
- * invites a member, through the tenancy API (issue 5).
+ * invites a member, through the tenancy API (issue 5); then every tab of the project: overview,
+ * members, roles, quota and limit range, workloads, services, config maps (with the YAML editor)
+ * and secrets.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleWorkspacesIT {
@@ -127,5 +131,143 @@ class ConsoleWorkspacesIT {
         if (dir != null && !dir.isBlank()) {
             browser.screenshot(Path.of(dir), "console-workspace");
         }
+    }
+
+    /** A call as the admin through the public API (objects the console only lists, such as quotas). */
+    static HttpResponse<String> asAdmin(String method, String path, String body) throws Exception {
+        return new PlatformApi(base, "admin", "Tessera-Adm1n!").send(method, path, body);
+    }
+
+    static void tab(String label) {
+        find(By.xpath("//button[@role='tab' and text()='" + label + "']")).click();
+        browser.wait.until(d -> "true".equals(d.findElement(By.xpath("//button[@role='tab' and text()='" + label + "']")).getAttribute("aria-selected")));
+    }
+
+    static WebElement row(String table, String name) {
+        return browser.wait.until(presenceOfElementLocated(By.cssSelector("#" + table + " tr[data-name='" + name + "']")));
+    }
+
+    @Test
+    @Order(5)
+    void projectOverviewNamesItsWorkspaceAndPhase() {
+        find(By.linkText("demo-project")).click();
+        browser.wait.until(textToBe(By.id("page-title"), "demo-project"));
+        browser.wait.until(d -> d.findElement(By.id("tab-panel")).getText().contains("demo-ws"));
+        assertThat(find(By.id("tab-panel")).getText()).contains("Active");
+    }
+
+    @Test
+    @Order(6)
+    void adminInvitesTheWorkspaceMemberToTheProjectAsViewer() {
+        tab("Members");
+        find(By.id("invite-project-member")).click();
+        find(By.id("f-username")).sendKeys("bob");
+        browser.wait.until(d -> new Select(d.findElement(By.id("f-role"))).getOptions().stream().anyMatch(o -> o.getText().equals("viewer")));
+        new Select(find(By.id("f-role"))).selectByVisibleText("viewer");
+        submitDialog();
+        browser.wait.until(d -> d.findElement(By.id("project-members-table")).getText().contains("bob"));
+        WebElement bob = find(By.xpath("//table[@id='project-members-table']//tr[td[1][text()='bob']]"));
+        assertThat(bob.getText()).contains("viewer");
+    }
+
+    @Test
+    @Order(7)
+    void projectRolesListTheBuiltInRoles() {
+        tab("Roles");
+        browser.wait.until(d -> d.findElement(By.id("project-roles-table")).getText().contains("viewer"));
+        assertThat(find(By.id("project-roles-table")).getText()).contains("admin").contains("operator");
+    }
+
+    @Test
+    @Order(8)
+    void quotaTabShowsTheProjectsQuotaAndLimitRange() throws Exception {
+        HttpResponse<String> quota = asAdmin("POST", "/api/v1/namespaces/demo-project/resourcequotas",
+                "{\"apiVersion\":\"v1\",\"kind\":\"ResourceQuota\",\"metadata\":{\"name\":\"demo-quota\"},\"spec\":{\"hard\":{\"limits.cpu\":\"2\"}}}");
+        assertThat(quota.statusCode()).as(quota.body()).isEqualTo(201);
+        HttpResponse<String> limits = asAdmin("POST", "/api/v1/namespaces/demo-project/limitranges",
+                "{\"apiVersion\":\"v1\",\"kind\":\"LimitRange\",\"metadata\":{\"name\":\"demo-limits\"},\"spec\":{\"limits\":"
+                        + "[{\"type\":\"Container\",\"default\":{\"cpu\":\"500m\"}}]}}");
+        assertThat(limits.statusCode()).as(limits.body()).isEqualTo(201);
+        tab("Quota");
+        browser.wait.until(d -> d.findElement(By.id("tab-panel")).getText().contains("demo-quota"));
+        String panel = find(By.id("tab-panel")).getText();
+        assertThat(panel).contains("limits.cpu: 2").contains("demo-limits").contains("Container cpu: 500m");
+    }
+
+    @Test
+    @Order(9)
+    void aDeploymentCreatedOnTheEmbeddedClusterShowsItHasNoPods() {
+        tab("Workloads");
+        find(By.id("create-deployments")).click();
+        find(By.id("f-name")).sendKeys("web");
+        find(By.id("f-image")).sendKeys("nginx:1.27");
+        find(By.id("f-replicas")).clear();
+        find(By.id("f-replicas")).sendKeys("2");
+        submitDialog();
+        assertThat(row("deployments-table", "web").getText()).contains("0/2 pods ready");
+    }
+
+    @Test
+    @Order(10)
+    void aServiceIsCreatedAndDeleted() {
+        tab("Services");
+        find(By.id("create-services")).click();
+        find(By.id("f-name")).sendKeys("web");
+        find(By.id("f-port")).sendKeys("80");
+        find(By.id("f-app")).sendKeys("web");
+        submitDialog();
+        row("services-table", "web");
+        find(By.cssSelector("button[aria-label='Delete web']")).click();
+        browser.wait.until(org.openqa.selenium.support.ui.ExpectedConditions.alertIsPresent()).accept();
+        browser.wait.until(invisibilityOfElementLocated(By.cssSelector("#services-table tr[data-name=web]")));
+    }
+
+    @Test
+    @Order(11)
+    void aConfigMapIsCreatedThenEditedAsYaml() {
+        tab("Config maps");
+        find(By.id("create-configmaps")).click();
+        find(By.id("f-name")).sendKeys("settings");
+        find(By.id("f-key")).sendKeys("mode");
+        find(By.id("f-value")).sendKeys("fast");
+        submitDialog();
+        assertThat(row("configmaps-table", "settings").getText()).contains("1 keys");
+        find(By.cssSelector("button[aria-label='YAML settings']")).click();
+        WebElement text = find(By.id("f-yaml"));
+        assertThat(text.getAttribute("value")).contains("\"mode\": \"fast\"");
+        // Edit the object as the API returned it: one more key, saved with PUT.
+        browser.driver.executeScript("const t = document.getElementById('f-yaml'); const o = JSON.parse(t.value);"
+                + " o.data.level = 'high'; t.value = JSON.stringify(o, null, 2);");
+        submitDialog();
+        browser.wait.until(d -> d.findElement(By.cssSelector("#configmaps-table tr[data-name=settings]")).getText().contains("2 keys"));
+    }
+
+    @Test
+    @Order(12)
+    void invalidYamlEditKeepsTheDialogOpenWithTheError() {
+        find(By.cssSelector("button[aria-label='YAML settings']")).click();
+        find(By.id("f-yaml"));
+        browser.driver.executeScript("const t = document.getElementById('f-yaml'); const o = JSON.parse(t.value);"
+                + " o.metadata.name = 'renamed'; t.value = JSON.stringify(o, null, 2);");
+        submitDialog();
+        browser.wait.until(d -> !d.findElement(By.cssSelector("dialog .error")).getText().isEmpty());
+        find(By.xpath("//dialog//button[text()='Cancel']")).click();
+        browser.wait.until(invisibilityOfElementLocated(By.tagName("dialog")));
+        row("configmaps-table", "settings");
+    }
+
+    @Test
+    @Order(13)
+    void aSecretIsCreatedAndDeleted() {
+        tab("Secrets");
+        find(By.id("create-secrets")).click();
+        find(By.id("f-name")).sendKeys("token");
+        find(By.id("f-key")).sendKeys("password");
+        find(By.id("f-value")).sendKeys("s3cret");
+        submitDialog();
+        assertThat(row("secrets-table", "token").getText()).contains("1 keys");
+        find(By.cssSelector("button[aria-label='Delete token']")).click();
+        browser.wait.until(org.openqa.selenium.support.ui.ExpectedConditions.alertIsPresent()).accept();
+        browser.wait.until(invisibilityOfElementLocated(By.cssSelector("#secrets-table tr[data-name=token]")));
     }
 }

@@ -63,7 +63,8 @@ final class Behaviours {
                 new Behaviour("field selectors filter on any field", Behaviours::fieldSelectors),
                 new Behaviour("limit/continue paging with an opaque token", Behaviours::paging),
                 new Behaviour("discovery serves /version, groups and CRDs created at run time", Behaviours::discovery),
-                new Behaviour("OpenAPI v3 and CRD schema validation", Behaviours::openApiAndSchema));
+                new Behaviour("OpenAPI v3 and CRD schema validation", Behaviours::openApiAndSchema),
+                new Behaviour("label keys and values and node taints are validated (422 Invalid)", Behaviours::labelAndTaintValidation));
     }
 
     /** Behaviours the stock dispatcher happens to get right too: checked on ours only, as regression tests. */
@@ -486,5 +487,26 @@ final class Behaviours {
         assertThat(builtIn.text()).contains("unknown field \\\"dat\\\"");
         Http.Resp dropped = created(c, cms(ns), typo);
         assertThat(dropped.json().has("dat")).as("built-in kinds drop unknown fields").isFalse();
+    }
+
+    static void labelAndTaintValidation(ClusterUnderTest c) {
+        String ns = newNamespace(c);
+        Http.Resp badKey = c.http().post(cms(ns), configMap("k", "'bad key!':'x'"));
+        assertThat(badKey.code()).as("%s", badKey).isEqualTo(422);
+        assertThat(badKey.json().path("reason").asText()).isEqualTo("Invalid");
+        assertThat(badKey.json().path("message").asText()).contains("metadata.labels: Invalid value: \"bad key!\"");
+        created(c, cms(ns), configMap("ok", "'example.com/team':'a.b_c-1','plain':''"));
+        Http.Resp badValue = c.http().send("PATCH", cms(ns) + "/ok", "application/merge-patch+json", obj("{'metadata':{'labels':{'plain':'-x'}}}"));
+        assertThat(badValue.code()).as("%s", badValue).isEqualTo(422);
+        assertThat(c.http().get(cms(ns) + "/ok").json().path("metadata").path("labels").path("plain").asText()).as("nothing was changed").isEmpty();
+        String node = "/api/v1/nodes/conf-" + UUID.randomUUID().toString().substring(0, 8);
+        created(c, "/api/v1/nodes", obj("{'apiVersion':'v1','kind':'Node','metadata':{'name':'" + node.substring(14) + "'}}"));
+        Http.Resp effect = c.http().send("PATCH", node, "application/merge-patch+json", obj("{'spec':{'taints':[{'key':'k','effect':'Sometimes'}]}}"));
+        assertThat(effect.code()).as("%s", effect).isEqualTo(422);
+        assertThat(effect.json().path("message").asText()).contains("spec.taints[0].effect: Unsupported value: \"Sometimes\"");
+        Http.Resp noKey = c.http().send("PATCH", node, "application/merge-patch+json", obj("{'spec':{'taints':[{'effect':'NoSchedule'}]}}"));
+        assertThat(noKey.json().path("message").asText()).as("%s", noKey).contains("spec.taints[0].key: Required value");
+        Http.Resp ok = c.http().send("PATCH", node, "application/merge-patch+json", obj("{'spec':{'taints':[{'key':'k','value':'v','effect':'NoExecute'}]}}"));
+        assertThat(ok.code()).as("%s", ok).isEqualTo(200);
     }
 }

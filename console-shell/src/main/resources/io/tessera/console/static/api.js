@@ -44,6 +44,21 @@ export async function api(method, path, body, contentType = 'application/json') 
 
 export const get = p => api('GET', p);
 
+/**
+ * fetch() with the signed-in user's token, for extension pages (the page contract's
+ * `tessera.fetch`). The token goes only to this origin, never to another host.
+ */
+export function authFetch(input, init = {}) {
+  const url = new URL(input instanceof Request ? input.url : String(input), location.href);
+  const headers = new Headers(init.headers || (input instanceof Request ? input.headers : undefined));
+  const token = session.access();
+  if (token && url.origin === location.origin && !headers.has('Authorization')) headers.set('Authorization', 'Bearer ' + token);
+  return fetch(input, { ...init, headers }).then(res => {
+    if (res.status === 401 && token && url.origin === location.origin) onUnauthorized();
+    return res;
+  });
+}
+
 export async function login(username, password, provider) {
   const form = new URLSearchParams({ grant_type: 'password', username, password, client_id: 'kubesphere', client_secret: 'kubesphere' });
   if (provider) form.set('provider', provider);

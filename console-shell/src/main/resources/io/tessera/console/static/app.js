@@ -3,7 +3,8 @@ import { session, can, logout, whenUnauthorized } from './api.js';
 import { t, lang, setLang } from './i18n.js';
 import { loginPage, passwordPage } from './pages/login.js';
 import { overviewPage, usersPage, rolesPage } from './pages/platform.js';
-import { workspacesPage, workspacePage, projectPage, nodesPage, nodePage, namespacesPage, marketplacePage } from './pages/resources.js';
+import { workspacesPage, workspacePage, projectPage, nodesPage, nodePage, namespacesPage } from './pages/resources.js';
+import { marketplacePage, extensionDetailPage } from './pages/marketplace.js';
 import { extensions, extensionPage } from './extensions.js';
 
 const root = document.getElementById('app');
@@ -19,7 +20,8 @@ async function permissions() {
     { key: 'workspaces', verb: 'list', group: 'tenant.kubesphere.io', resource: 'workspacetemplates', scope: 'global' },
     { key: 'nodes', verb: 'list', resource: 'nodes', scope: 'cluster' },
     { key: 'namespaces', verb: 'list', resource: 'namespaces', scope: 'cluster' },
-    { key: 'extensions', verb: 'list', group: 'kubesphere.io', resource: 'extensions', scope: 'global' },
+    // Installing is creating an InstallPlan in the Kubernetes API (cluster scope).
+    { key: 'manageExtensions', verb: 'create', group: 'kubesphere.io', resource: 'installplans', scope: 'cluster' },
     { key: 'manageUsers', verb: 'create', group: 'iam.kubesphere.io', resource: 'users', scope: 'global' },
     { key: 'manageWorkspaces', verb: 'create', group: 'tenant.kubesphere.io', resource: 'workspacetemplates', scope: 'global' },
     { key: 'manageNodes', verb: 'patch', resource: 'nodes', scope: 'cluster' },
@@ -38,7 +40,9 @@ const routes = [
   [/^cluster\/nodes$/, () => nodesPage, 'nodes'],
   [/^cluster\/nodes\/([^/]+)$/, () => nodePage, 'nodes'],
   [/^cluster\/namespaces$/, () => namespacesPage, 'namespaces'],
-  [/^marketplace$/, () => marketplacePage, 'extensions'],
+  // Any signed-in user may read the catalog (the marketplace contract).
+  [/^marketplace$/, () => marketplacePage],
+  [/^marketplace\/([^/]+)$/, () => extensionDetailPage],
   [/^ext\/(.+)$/, () => extensionPage],
 ];
 
@@ -50,7 +54,7 @@ function menu(current) {
     group(t('platform'), [link('overview', t('overview')), allowed.users && link('users', t('users')), allowed.roles && link('roles', t('platformRoles'))]),
     group(t('workspaces'), [link('workspaces', t('workspaces'))]),
     group(t('cluster'), [allowed.nodes && link('cluster/nodes', t('nodes')), allowed.namespaces && link('cluster/namespaces', t('namespaces'))]),
-    group(t('marketplace'), [allowed.extensions && link('marketplace', t('extensions'))]),
+    group(t('marketplace'), [link('marketplace', t('extensions'))]),
     group(t('extensions'), extLinks));
 }
 
@@ -77,16 +81,19 @@ function topbar() {
 // page only when it is an extension page, so a form being filled elsewhere is never lost.
 function onExtensionsChanged() {
   const nav = root.querySelector('nav.side');
-  const path = location.hash.replace(/^#\/?/, '');
+  const path = location.hash.replace(/^#\/?/, '').split('?')[0];
   if (!nav) return;
   if (path.startsWith('ext/')) { render(); return; }
   nav.replaceWith(menu(path));
 }
 
 let renderCount = 0;
+// What the page on screen asked to run when it is left (a watch to close).
+let leaving = [];
 export async function render() {
   const mine = ++renderCount;
-  const path = location.hash.replace(/^#\/?/, '');
+  leaving.splice(0).forEach(fn => fn());
+  const [path, query] = location.hash.replace(/^#\/?/, '').split('?');
   if (!session.access()) {
     if (path !== 'login') { location.hash = '#/login'; return; }
     clear(root, await loginPage(() => { location.hash = '#/overview'; }));
@@ -112,7 +119,7 @@ export async function render() {
   clear(root, topbar(), h('div', { class: 'layout' }, menu(path), main));
   if (!page) { clear(main, h('p', {}, t('notFound'))); return; }
   try {
-    await page(main, { params, allowed, rerender: render });
+    await page(main, { params, query, allowed, rerender: render, onLeave: fn => { if (mine === renderCount) leaving.push(fn); else fn(); } });
   } catch (e) {
     clear(main, h('div', { class: 'card error-card', role: 'alert' }, t('unavailable', e.message)));
   }

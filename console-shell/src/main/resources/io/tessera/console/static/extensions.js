@@ -1,5 +1,5 @@
 import { h, clear } from './dom.js';
-import { session } from './api.js';
+import { session, authFetch } from './api.js';
 import { t, lang } from './i18n.js';
 
 const BASE = '/kapis/extensions.tessera.io/v1alpha1/consoleentries';
@@ -68,6 +68,18 @@ export const extensions = {
 
 const modules = new Map();
 
+/**
+ * What the console gives extension pages (docs/console.md, "Extension page contract"): `fetch` sends
+ * the signed-in user's token to the platform's APIs, so a page calls its extension's API as the
+ * user. Also on `window.tessera` for modules that call it outside a component.
+ */
+export const tessera = Object.freeze({
+  fetch: authFetch,
+  get lang() { return lang(); },
+  get user() { const c = session.claims(); return c ? c.username : null; },
+});
+window.tessera = tessera;
+
 /** The extension's ES module, once per extension version (resourceVersion busts the cache). */
 function load(ext) {
   const url = ext.link + '?resourceVersion=' + encodeURIComponent(ext.version || '');
@@ -107,10 +119,10 @@ export async function extensionPage(main, { params }) {
       const hooks = await import('preact/hooks');
       const React = { createElement: preact.h, Fragment: preact.Fragment, ...hooks };
       clear(frame);
-      preact.render(preact.h(ErrorBoundary(preact), null, preact.h(route.element, { React, t: key => (entry.locales && entry.locales[lang()] && entry.locales[lang()][key]) || key })), frame);
+      preact.render(preact.h(ErrorBoundary(preact), null, preact.h(route.element, { React, tessera, t: key => (entry.locales && entry.locales[lang()] && entry.locales[lang()][key]) || key })), frame);
     } else if (typeof entry.mount === 'function') {
       clear(frame);
-      await entry.mount(frame, { path: link, token: () => session.access(), lang: lang() });
+      await entry.mount(frame, { path: link, tessera, lang: lang() });
     } else {
       throw new Error('the module has no route for ' + link);
     }

@@ -415,6 +415,7 @@ public final class ApiServer {
             }
             prepareForCreate(type, obj);
             pruneUnknown(type, obj, r);
+            MetadataValidation.validate(type, finalName, obj);
             if (dryRun) {
                 m.put("resourceVersion", "");
                 return obj;
@@ -652,6 +653,9 @@ public final class ApiServer {
         }
         if (next.equals(old)) {
             return old; // a no-op write keeps its resourceVersion and wakes no watcher
+        }
+        if (!"status".equals(t.subresource())) {
+            MetadataValidation.validate(type, t.name(), next);
         }
         if (dryRun) {
             return next;

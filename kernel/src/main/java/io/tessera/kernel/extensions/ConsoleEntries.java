@@ -26,6 +26,7 @@ final class ConsoleEntries {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long KEEPALIVE_MILLIS = 15_000;
+    private static final int COMMIT_PADDING = 8 * 1024 + 1;
 
     private final ExtensionRuntime runtime;
     private final AtomicLong resourceVersion = new AtomicLong(1);
@@ -98,6 +99,11 @@ final class ConsoleEntries {
         @Produces("text/event-stream")
         public Response watch() {
             StreamingOutput stream = out -> {
+                // Jersey holds a response in an 8 KiB buffer (OUTBOUND_CONTENT_LENGTH_BUFFER) and its
+                // flush() does not send an uncommitted one, so small events would wait for hours. One
+                // comment line (ignored by SSE readers) larger than the buffer commits the stream; from
+                // then on every flush() reaches the client.
+                write(out, ":" + " ".repeat(COMMIT_PADDING) + "\n\n");
                 long sent = -1;
                 while (!closed) {
                     long rv;

@@ -71,7 +71,7 @@ export async function usersPage(main, ctx) {
 
 async function createUser() {
   const roles = h('select', { id: 'f-role', name: 'role' }, await roleOptions('platform-regular'));
-  const fields = [field(t('name'), 'name', { required: true, pattern: '[a-z0-9]([-a-z0-9]*[a-z0-9])?' }),
+  const fields = [field(t('name'), 'name', { required: true, pattern: '[a-z0-9]([\\-a-z0-9]*[a-z0-9])?' }),
     field(t('email'), 'email', { type: 'email', required: true }),
     h('label', { for: 'f-role' }, t('role')), roles,
     field(t('password'), 'password', { type: 'password', required: true, minlength: 8, autocomplete: 'new-password' })];

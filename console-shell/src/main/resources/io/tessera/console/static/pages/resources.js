@@ -159,7 +159,7 @@ function statusOf(plural, o) {
 }
 
 function createFields(plural) {
-  const f = [field(t('name'), 'name', { required: true, pattern: '[a-z0-9]([-a-z0-9]*[a-z0-9])?' })];
+  const f = [field(t('name'), 'name', { required: true, pattern: '[a-z0-9]([\\-a-z0-9]*[a-z0-9])?' })];
   if (plural === 'deployments') f.push(field('Image', 'image', { required: true }), field('Replicas', 'replicas', { type: 'number', min: 0, value: 1 }));
   if (plural === 'services') f.push(field('Port', 'port', { type: 'number', min: 1, max: 65535, required: true }), field('Selector app', 'app', { required: true }));
   if (plural === 'configmaps' || plural === 'secrets') f.push(field('Key', 'key', { required: true }), field('Value', 'value', { required: true }));
@@ -177,7 +177,9 @@ function createBody(plural, ns, d) {
     return { apiVersion: 'v1', kind: 'Service', metadata, spec: { selector: { app: d.get('app') }, ports: [{ port: Number(d.get('port')) }] } };
   }
   if (plural === 'configmaps') return { apiVersion: 'v1', kind: 'ConfigMap', metadata, data: { [d.get('key')]: d.get('value') } };
-  return { apiVersion: 'v1', kind: 'Secret', metadata, type: 'Opaque', stringData: { [d.get('key')]: d.get('value') } };
+  // data (base64 of the UTF-8 bytes) rather than stringData, which only a real API server folds into data
+  const bytes = new TextEncoder().encode(d.get('value'));
+  return { apiVersion: 'v1', kind: 'Secret', metadata, type: 'Opaque', data: { [d.get('key')]: btoa(String.fromCharCode(...bytes)) } };
 }
 
 /** The object as JSON (YAML's subset that needs no parser), editable and saved with PUT. */
@@ -212,12 +214,83 @@ function cordon(name, on) {
   return api('PATCH', '/api/v1/nodes/' + encodeURIComponent(name), { spec: { unschedulable: on ? true : null } }, 'application/merge-patch+json');
 }
 
-export async function nodePage(main, { params }) {
-  const n = await get('/api/v1/nodes/' + encodeURIComponent(params[0]));
+/** A node: labels and taints, editable by whoever may patch nodes; the API's own checks decide. */
+export async function nodePage(main, ctx) {
+  const url = '/api/v1/nodes/' + encodeURIComponent(ctx.params[0]);
+  const n = await get(url);
+  const reload = () => nodePage(main, ctx);
   const labels = Object.entries(n.metadata.labels || {}).map(([k, v]) => h('tr', {}, h('td', {}, k), h('td', {}, v)));
   const taints = ((n.spec && n.spec.taints) || []).map(x => h('tr', {}, h('td', {}, x.key), h('td', {}, x.value || ''), h('td', {}, x.effect)));
+  const can = ctx.allowed.manageNodes;
   clear(main, h('h1', { id: 'page-title' }, n.metadata.name),
-    h('h2', {}, 'Labels'), table(['Key', 'Value'], labels, 'node-labels'), h('h2', {}, 'Taints'), table(['Key', 'Value', 'Effect'], taints, 'node-taints'));
+    h('div', { class: 'toolbar' }, h('h2', {}, t('labels')), can ? h('button', { id: 'edit-labels', onclick: () => editLabels(url, n, reload) }, t('editLabels')) : null),
+    table([t('key'), t('value')], labels, 'node-labels'),
+    h('div', { class: 'toolbar' }, h('h2', {}, t('taints')), can ? h('button', { id: 'edit-taints', onclick: () => editTaints(url, n, reload) }, t('editTaints')) : null),
+    table([t('key'), t('value'), t('effect')], taints, 'node-taints'));
+}
+
+const EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+
+/** Rows of inputs with an Add button; each row is removable. */
+function rowsEditor(prefix, initial, makeRow) {
+  const list = h('div', { id: prefix + '-rows' });
+  let count = 0;
+  const add = v => {
+    const i = count++;
+    const row = h('div', { class: 'kv-row' + (prefix === 'taint' ? ' taint' : ''), 'data-row': i }, makeRow(i, v),
+      h('button', { type: 'button', class: 'danger', 'aria-label': t('remove') + ' ' + (i + 1), onclick: () => row.remove() }, t('remove')));
+    list.append(row);
+  };
+  initial.forEach(add);
+  return [list, h('button', { type: 'button', id: prefix + '-add', onclick: () => add(null) }, t('addRow'))];
+}
+
+/** Sends a merge patch from the dialog; an API refusal (e.g. 422 Invalid) stays in the dialog as the API worded it. */
+async function patchFromDialog(title, fields, body, url, reload) {
+  for (let r = await dialogForm(title, fields, t('save'), t('cancel')); r; ) {
+    try {
+      await api('PATCH', url, body(r.data), 'application/merge-patch+json');
+      r.close();
+      await reload();
+      return;
+    } catch (e) {
+      r.error.textContent = e.message;
+      const form = r.error.closest('form');
+      r = await new Promise(resolve => form.addEventListener('submit', ev => { ev.preventDefault(); resolve({ ...r, data: new FormData(form) }); }, { once: true }));
+    }
+  }
+}
+
+function editLabels(url, n, reload) {
+  const old = n.metadata.labels || {};
+  const cell = (name, i, label, value) => h('input', { name, 'aria-label': label + ' ' + (i + 1), value: value || '', id: `label-${name}-${i}` });
+  const fields = rowsEditor('label', Object.entries(old), (i, v) => [cell('key', i, t('key'), v && v[0]), cell('value', i, t('value'), v && v[1])]);
+  return patchFromDialog(t('editLabels'), fields, d => {
+    const keys = d.getAll('key').map(k => k.trim());
+    const values = d.getAll('value');
+    const next = {};
+    keys.forEach((k, i) => { if (k) next[k] = values[i].trim(); });
+    // A merge patch removes a label by setting it to null.
+    for (const k of Object.keys(old)) if (!(k in next)) next[k] = null;
+    return { metadata: { labels: next } };
+  }, url, reload);
+}
+
+function editTaints(url, n, reload) {
+  const fields = rowsEditor('taint', (n.spec && n.spec.taints) || [], (i, x) => [
+    h('input', { name: 'key', id: `taint-key-${i}`, 'aria-label': t('key') + ' ' + (i + 1), value: (x && x.key) || '' }),
+    h('input', { name: 'value', id: `taint-value-${i}`, 'aria-label': t('value') + ' ' + (i + 1), value: (x && x.value) || '' }),
+    h('select', { name: 'effect', id: `taint-effect-${i}`, 'aria-label': t('effect') + ' ' + (i + 1) },
+      EFFECTS.concat(x && x.effect && !EFFECTS.includes(x.effect) ? [x.effect] : []).map(e => h('option', { value: e, selected: x && x.effect === e }, e)))]);
+  return patchFromDialog(t('editTaints'), fields, d => {
+    const values = d.getAll('value');
+    const effects = d.getAll('effect');
+    // The list is replaced as a whole (a merge patch does not merge lists). Keys are sent as typed:
+    // the API server, not the console, decides what is valid.
+    const taints = d.getAll('key').map((key, i) => ({ key: key.trim(), value: values[i].trim() || undefined, effect: effects[i] }))
+      .filter(x => x.key || x.value);
+    return { spec: { taints: taints.length ? taints : null } };
+  }, url, reload);
 }
 
 export async function namespacesPage(main) {
@@ -225,20 +298,4 @@ export async function namespacesPage(main) {
   const rows = (list.items || []).map(n => h('tr', { 'data-namespace': n.metadata.name }, h('td', {}, n.metadata.name),
     h('td', {}, ((n.metadata.labels || {})['kubesphere.io/workspace']) || ''), h('td', {}, (n.status && n.status.phase) || ''), h('td', {}, age(n.metadata.creationTimestamp))));
   clear(main, h('h1', { id: 'page-title' }, t('namespaces')), table([t('name'), t('workspaces'), t('status'), t('created')], rows, 'namespaces-table'));
-}
-
-/** The marketplace catalog: Extension objects (reference §6.1) with a text search. */
-export async function marketplacePage(main) {
-  const list = await get('/apis/kubesphere.io/v1alpha1/extensions');
-  const search = h('input', { type: 'search', id: 'extension-search', 'aria-label': t('search'), placeholder: t('search') });
-  const body = h('div');
-  const show = () => {
-    const q = search.value.trim().toLowerCase();
-    const rows = (list.items || []).filter(e => !q || e.metadata.name.includes(q)).map(e => h('tr', {},
-      h('td', {}, e.metadata.name), h('td', {}, (e.status && e.status.installedVersion) || ''), h('td', {}, (e.status && e.status.state) || '')));
-    clear(body, table([t('name'), 'Version', t('status')], rows, 'extensions-table'));
-  };
-  search.addEventListener('input', show);
-  clear(main, h('h1', { id: 'page-title' }, t('marketplace')), h('div', { class: 'toolbar' }, search), body);
-  show();
 }
