@@ -8,7 +8,7 @@ import java.util.Properties;
 /**
  * What the build recorded about itself (a Maven-filtered resource). The git commit and tree
  * state come from the checkout being built (git-commit-id-maven-plugin); a build outside a git
- * checkout leaves them empty, never guessed, unless it is told ({@code -Dgit.commit.id=…}).
+ * checkout (or in a linked worktree, see kernel/pom.xml) leaves them empty, never guessed.
  * The tree state is KubeSphere's: {@code clean} or {@code dirty}.
  */
 public record BuildInfo(String version, String gitCommit, String gitTreeState, String buildDate) {
