@@ -109,7 +109,7 @@ public final class ModuleHost {
                 long begin = System.nanoTime();
                 try {
                     module.start(context);
-                } catch (Exception e) {
+                } catch (Exception | LinkageError e) {
                     ModuleStartException failure = new ModuleStartException("kernel module " + module.name()
                             + " failed to start: " + describe(e), e);
                     failed.complete(null);
