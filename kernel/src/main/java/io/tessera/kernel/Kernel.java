@@ -1,6 +1,7 @@
 package io.tessera.kernel;
 
 import io.tessera.devcluster.DevCluster;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.tessera.extension.api.KernelInfo;
 import io.tessera.kernel.audit.AuditBus;
 import io.tessera.kernel.config.KernelConfig;
@@ -27,6 +28,10 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * The running kernel: HTTP gateway, Kubernetes connection, OSGi host and kernel modules.
  *
  * <p>Boot order: HTTP listener (so a taken port fails first and the probes answer during boot)
- * → Kubernetes connection (the embedded cluster if nothing else is configured) → OSGi framework
- * → modules (their CRDs applied first) → ready. {@link #close()} undoes it in reverse after
+ * → Kubernetes connection (the embedded cluster if nothing else is configured), opened while the
+ * OSGi framework starts and the modules' CRDs are read → CRDs applied → modules, in parallel as
+ * their dependencies allow → their Jersey applications built, in parallel → ready. {@link #close()} undoes it in reverse after
  * readiness has gone false and in-flight requests have drained.
  */
 public final class Kernel implements AutoCloseable {
@@ -120,43 +126,95 @@ public final class Kernel implements AutoCloseable {
         }
 
         long httpUp = System.nanoTime();
+        ExecutorService threads = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "kernel-boot");
+            thread.setDaemon(true);
+            return thread;
+        });
+        CompletableFuture<KubeConnection> connecting = null;
         try {
-            kube = KubeConnection.open(config);
-        } catch (KubeConnectionException e) {
-            throw new KernelStartException(e.getMessage(), e);
-        }
-        try {
-            gateway.connectKubernetes(Upstream.from(kube.client().getConfiguration()));
-        } catch (IllegalStateException e) {
-            throw new KernelStartException(e.getMessage(), e);
-        }
+            // The connection (and the embedded cluster behind it) opens while this thread starts
+            // the OSGi framework and reads the modules' CRDs, which need no cluster.
+            connecting = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return KubeConnection.open(config);
+                } catch (KubeConnectionException e) {
+                    throw new CompletionException(e);
+                }
+            }, threads);
+            List<List<CustomResourceDefinition>> crds;
+            try {
+                osgi = FelixHost.start(config.dataDir().resolve("felix"));
+                crds = ModuleHost.readCrds(ordered);
+            } catch (org.osgi.framework.BundleException | IOException e) {
+                awaitConnection(connecting);
+                throw new KernelStartException("cannot start the OSGi framework in " + config.dataDir().resolve("felix")
+                        + ": " + e.getMessage(), e);
+            } catch (ModuleHost.ModuleStartException e) {
+                awaitConnection(connecting);
+                throw new KernelStartException(e.getMessage(), e);
+            }
+            osgi.context().registerService(KernelInfo.class, new Info(build.version(), config.hostClusterName()), new Hashtable<>());
+            osgi.setDrain(bundle -> routes.drained(KapisWhiteboard.ownedBy(bundle)), config.server().shutdownGrace());
+            whiteboard = new KapisWhiteboard(osgi.context(), routes);
+            whiteboard.open();
+            long osgiUp = System.nanoTime();
 
-        long kubeUp = System.nanoTime();
-        try {
-            osgi = FelixHost.start(config.dataDir().resolve("felix"));
-        } catch (org.osgi.framework.BundleException | IOException e) {
-            throw new KernelStartException("cannot start the OSGi framework in " + config.dataDir().resolve("felix")
-                    + ": " + e.getMessage(), e);
-        }
-        osgi.context().registerService(KernelInfo.class, new Info(build.version(), config.hostClusterName()), new Hashtable<>());
-        osgi.setDrain(bundle -> routes.drained(KapisWhiteboard.ownedBy(bundle)), config.server().shutdownGrace());
-        whiteboard = new KapisWhiteboard(osgi.context(), routes);
-        whiteboard.open();
+            awaitConnection(connecting);
+            try {
+                gateway.connectKubernetes(Upstream.from(kube.client().getConfiguration()));
+            } catch (IllegalStateException e) {
+                throw new KernelStartException(e.getMessage(), e);
+            }
+            long kubeUp = System.nanoTime();
 
-        long osgiUp = System.nanoTime();
-        DefaultKernelContext context = new DefaultKernelContext(config, kube.client(), security, routes, readiness, osgi, audit);
-        // KubeSphere's kubeconfig download, part of the Kubernetes proxy feature (issue 9)
-        context.mountKapis("resources.kubesphere.io", "v1alpha2", new KubeconfigResource(config, gateway.httpsUri()));
-        try {
-            modules.start(ordered, context, new CrdInstaller(kube.client()));
-        } catch (ModuleHost.ModuleStartException e) {
-            throw new KernelStartException(e.getMessage(), e);
+            DefaultKernelContext context = new DefaultKernelContext(config, kube.client(), security, routes, readiness, osgi, audit);
+            context.deferMounts();
+            // KubeSphere's kubeconfig download, part of the Kubernetes proxy feature (issue 9)
+            context.mountKapis("resources.kubesphere.io", "v1alpha2", new KubeconfigResource(config, gateway.httpsUri()));
+            try {
+                modules.start(ordered, crds, context, new CrdInstaller(kube.client()));
+            } catch (ModuleHost.ModuleStartException e) {
+                throw new KernelStartException(e.getMessage(), e);
+            }
+            long modulesUp = System.nanoTime();
+            try {
+                context.mountDeferred(threads);
+            } catch (IllegalStateException e) {
+                throw new KernelStartException(e.getMessage(), e);
+            }
+            long end = System.nanoTime();
+            LOG.info("event=kernel.started url={} kubernetes=\"{}\" modules={} ms={} httpMs={} osgiMs={} kubeMs={} modulesMs={} "
+                    + "mountMs={}", gateway.baseUri(), kube.source(), ordered.stream().map(KernelModule::name).toList(),
+                    ms(end - begin), ms(httpUp - begin), ms(osgiUp - httpUp), ms(kubeUp - httpUp), ms(modulesUp - kubeUp),
+                    ms(end - modulesUp));
+        } finally {
+            threads.shutdown();
+            if (kube == null && connecting != null) {
+                // the boot failed before taking the connection: close it whenever it is open
+                connecting.whenComplete((connection, error) -> {
+                    if (connection != null) {
+                        connection.close();
+                    }
+                });
+            }
         }
         started = true;
-        long end = System.nanoTime();
-        LOG.info("event=kernel.started url={} kubernetes=\"{}\" modules={} ms={} httpMs={} kubeMs={} osgiMs={} modulesMs={}",
-                gateway.baseUri(), kube.source(), ordered.stream().map(KernelModule::name).toList(), ms(end - begin),
-                ms(httpUp - begin), ms(kubeUp - httpUp), ms(osgiUp - kubeUp), ms(end - osgiUp));
+    }
+
+    /**
+     * Waits for the connection being opened and keeps it, so that {@link #close()} closes it
+     * whether or not the boot goes on.
+     */
+    private void awaitConnection(CompletableFuture<KubeConnection> connecting) throws KernelStartException {
+        try {
+            kube = connecting.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof KubeConnectionException failure) {
+                throw new KernelStartException(failure.getMessage(), failure);
+            }
+            throw new KernelStartException("cannot connect to Kubernetes: " + e.getCause(), e.getCause());
+        }
     }
 
     private static long ms(long nanos) {

@@ -7,8 +7,9 @@ import java.util.Properties;
 
 /**
  * What the build recorded about itself (a Maven-filtered resource). The git commit and tree
- * state are known only when the build was given them ({@code -Dtessera.git.commit=…} or the
- * {@code GIT_COMMIT} environment variable); otherwise they are empty, never guessed.
+ * state come from the checkout being built (git-commit-id-maven-plugin); a build outside a git
+ * checkout (or in a linked worktree, see kernel/pom.xml) leaves them empty, never guessed.
+ * The tree state is KubeSphere's: {@code clean} or {@code dirty}.
  */
 public record BuildInfo(String version, String gitCommit, String gitTreeState, String buildDate) {
 
@@ -24,7 +25,15 @@ public record BuildInfo(String version, String gitCommit, String gitTreeState, S
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new BuildInfo(value(p, "version"), value(p, "gitCommit"), value(p, "gitTreeState"), value(p, "buildDate"));
+        return new BuildInfo(value(p, "version"), value(p, "gitCommit"), treeState(value(p, "gitDirty")), value(p, "buildDate"));
+    }
+
+    static String treeState(String dirty) {
+        return switch (dirty) {
+            case "true" -> "dirty";
+            case "false" -> "clean";
+            default -> "";
+        };
     }
 
     /** An unfiltered placeholder (a build that did not filter resources) counts as unknown. */

@@ -1,6 +1,7 @@
 package io.tessera.kernel.kube;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.kubernetes.api.model.ListOptions;
@@ -9,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -34,21 +36,49 @@ public final class CrdInstaller {
 
     /** Reads every CRD in {@code resource} (one or more YAML documents) from {@code loader}. */
     public List<CustomResourceDefinition> read(ClassLoader loader, String resource) throws IOException {
+        return parse(loader, resource);
+    }
+
+    /**
+     * Like {@link #read}, without a client: the kernel reads its modules' CRDs while the
+     * Kubernetes connection is still opening.
+     */
+    public static List<CustomResourceDefinition> parse(ClassLoader loader, String resource) throws IOException {
         String path = resource.startsWith("/") ? resource.substring(1) : resource;
         try (InputStream in = loader.getResourceAsStream(path)) {
             if (in == null) {
                 throw new IOException("CRD resource " + resource + " not found");
             }
             List<CustomResourceDefinition> crds = new ArrayList<>();
-            for (HasMetadata item : client.load(in).items()) {
+            for (Object item : documents(Serialization.INSTANCE.unmarshal(in))) {
                 if (!(item instanceof CustomResourceDefinition crd)) {
-                    throw new IOException(resource + " holds a " + item.getKind() + ", not only CustomResourceDefinitions");
+                    String kind = item instanceof HasMetadata other ? other.getKind()
+                            : item == null ? "empty document" : item.getClass().getSimpleName();
+                    throw new IOException(resource + " holds a " + kind + ", not only CustomResourceDefinitions");
                 }
                 validate(resource, crd);
                 crds.add(crd);
             }
             return crds;
+        } catch (RuntimeException e) {
+            throw new IOException(resource + " is not valid YAML for Kubernetes objects: " + e.getMessage(), e);
         }
+    }
+
+    /** One YAML document comes back as the object, several as a list. */
+    private static List<?> documents(Object parsed) {
+        if (parsed instanceof List<?> list) {
+            return list;
+        }
+        if (parsed instanceof KubernetesResourceList<?> list) {
+            return list.getItems();
+        }
+        return parsed == null ? List.of() : List.of(parsed);
+    }
+
+    /** Created on first use: fabric8's serialization resolves every model class, which takes a moment. */
+    private static final class Serialization {
+        static final KubernetesSerialization INSTANCE = new KubernetesSerialization();
     }
 
     /**

@@ -31,6 +31,9 @@ public final class DefaultKernelContext implements KernelContext {
     private final io.tessera.kernel.audit.AuditBus audit;
     /** Resources per prefix: a second mount of the same prefix adds to the first. */
     private final Map<String, List<Object>> mounted = new HashMap<>();
+    /** Prefixes mounted while {@link #deferMounts deferred}, in the order first mounted. */
+    private final java.util.Set<String> pending = new java.util.LinkedHashSet<>();
+    private boolean deferred;
 
     public DefaultKernelContext(KernelConfig config, KubernetesClient kubernetes, Security security,
             RouteTable routes, Readiness readiness) {
@@ -94,10 +97,61 @@ public final class DefaultKernelContext implements KernelContext {
         }
         List<Object> all = mounted.computeIfAbsent(prefix, p -> new ArrayList<>());
         all.addAll(Arrays.asList(resources));
+        if (deferred) {
+            pending.add(prefix);
+            return;
+        }
+        build(prefix, all);
+    }
+
+    private void build(String prefix, List<Object> resources) {
         try {
-            routes.mount(prefix, KERNEL_OWNER, JaxRsApps.forResources("kernel" + prefix, all));
+            routes.mount(prefix, KERNEL_OWNER, JaxRsApps.forResources("kernel" + prefix, resources));
         } catch (jakarta.servlet.ServletException e) {
             throw new IllegalStateException("cannot mount " + prefix + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * From now until {@link #mountDeferred}, mounts are recorded but not built. The kernel boots
+     * this way: a Jersey application takes a while to build, modules starting in parallel would
+     * queue behind one another on this object's lock, and a prefix that two modules add to
+     * would be built twice.
+     */
+    public synchronized void deferMounts() {
+        deferred = true;
+    }
+
+    /**
+     * Builds every mount recorded since {@link #deferMounts}, one application per prefix, in
+     * parallel on {@code threads}; later mounts are built at once again. Returns when all are
+     * served.
+     *
+     * @throws IllegalStateException naming the first prefix that could not be mounted
+     */
+    public void mountDeferred(java.util.concurrent.Executor threads) {
+        Map<String, List<Object>> batch = new java.util.LinkedHashMap<>();
+        synchronized (this) {
+            deferred = false;
+            for (String prefix : pending) {
+                batch.put(prefix, new ArrayList<>(mounted.get(prefix)));
+            }
+            pending.clear();
+        }
+        List<java.util.concurrent.CompletableFuture<Void>> built = new ArrayList<>();
+        batch.forEach((prefix, resources) -> built.add(java.util.concurrent.CompletableFuture.runAsync(() -> {
+            Object owner = routes.owner(prefix);
+            if (owner != null && !KERNEL_OWNER.equals(owner)) {
+                throw new IllegalStateException(prefix + " is already served by " + owner);
+            }
+            build(prefix, resources);
+        }, threads)));
+        for (java.util.concurrent.CompletableFuture<Void> future : built) {
+            try {
+                future.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
         }
     }
 
