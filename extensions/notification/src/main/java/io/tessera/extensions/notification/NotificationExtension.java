@@ -13,7 +13,7 @@ public final class NotificationExtension implements Extension {
     @Override
     public void start(ExtensionContext context) {
         Receivers receivers = new Receivers(context);
-        dispatcher = new Dispatcher(context, new Channels(receivers));
+        dispatcher = new Dispatcher(context, new Channels(receivers), new DeliveryLog(context));
         NotificationResource resource = new NotificationResource(context, receivers, dispatcher);
         context.kapis(Receivers.GROUP, Receivers.VERSION, new Application() {
             @Override
