@@ -34,6 +34,15 @@ final class DeliveryLog {
         return context.kubernetes().resources(GROUP, VERSION, PLURAL);
     }
 
+    /** Creates the extension's namespace if it is missing: the records live there (the runtime does not create it). */
+    void ensureNamespace() {
+        var namespaces = context.kubernetes().resources("", "v1", "namespaces");
+        if (namespaces.get(null, context.namespace()) == null) {
+            namespaces.create(null, Map.of("apiVersion", "v1", "kind", "Namespace", "metadata", Map.of("name", context.namespace())));
+            context.logger().info("event=notification.namespace.created namespace={}", context.namespace());
+        }
+    }
+
     /** A new record for one delivery; its name is the delivery id. */
     String open(String id, Map<String, Object> receiver, String type, Message m) {
         Map<String, Object> spec = new LinkedHashMap<>();

@@ -53,6 +53,17 @@ final class Dispatcher implements AutoCloseable {
         }
     }
 
+    /** The delivery's record; failing to write it (API server down) does not hold the notification back. */
+    private String open(Map<String, Object> receiver, Message m) {
+        String id = newId();
+        try {
+            log.open(id, receiver, type(receiver), m);
+        } catch (RuntimeException e) {
+            context.logger().warn("event=notification.delivery.record.failed id={} error=\"{}\"", id, e.getMessage());
+        }
+        return id;
+    }
+
     /** Unique across replicas and restarts: the record's name. */
     private static String newId() {
         return "d-" + Long.toString(System.currentTimeMillis(), 36) + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -70,7 +81,7 @@ final class Dispatcher implements AutoCloseable {
     List<String> submit(Message m, List<Map<String, Object>> receivers) {
         List<String> out = new ArrayList<>();
         for (Map<String, Object> r : receivers) {
-            String id = log.open(newId(), r, type(r), m);
+            String id = open(r, m);
             out.add(id);
             executor.execute(() -> attempt(id, r, m, 1, backoffMillis()));
         }
@@ -79,7 +90,7 @@ final class Dispatcher implements AutoCloseable {
 
     /** One synchronous attempt ("send test"): the log entry of that attempt. */
     Map<String, Object> sendNow(Map<String, Object> receiver, Message m) {
-        String id = log.open(newId(), receiver, type(receiver), m);
+        String id = open(receiver, m);
         return once(id, receiver, m, 1, false);
     }
 
