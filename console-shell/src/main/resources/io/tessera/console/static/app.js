@@ -5,6 +5,7 @@ import { loginPage, passwordPage } from './pages/login.js';
 import { overviewPage, usersPage, rolesPage } from './pages/platform.js';
 import { workspacesPage, workspacePage, projectPage, nodesPage, nodePage, namespacesPage, marketplacePage } from './pages/resources.js';
 import { extensions, extensionPage } from './extensions.js';
+import { workloadPage, podPage } from './pages/workloads.js';
 
 const root = document.getElementById('app');
 setLang(lang());
@@ -35,6 +36,8 @@ const routes = [
   [/^workspaces$/, () => workspacesPage],
   [/^workspaces\/([^/]+)$/, () => workspacePage],
   [/^workspaces\/([^/]+)\/projects\/([^/]+)$/, () => projectPage],
+  [/^workspaces\/([^/]+)\/projects\/([^/]+)\/deployments\/([^/]+)$/, () => workloadPage],
+  [/^workspaces\/([^/]+)\/projects\/([^/]+)\/pods\/([^/]+)$/, () => podPage],
   [/^cluster\/nodes$/, () => nodesPage, 'nodes'],
   [/^cluster\/nodes\/([^/]+)$/, () => nodePage, 'nodes'],
   [/^cluster\/namespaces$/, () => namespacesPage, 'namespaces'],
