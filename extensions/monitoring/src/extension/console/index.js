@@ -5,15 +5,20 @@ const locales = {
   en: { MONITORING_CLUSTER: 'Cluster Status', MONITORING_CLUSTER_DESC: 'Cluster resource usage over time',
         MONITORING_NODES: 'Node Ranking', MONITORING_NODES_DESC: 'Nodes ranked by a metric',
         CPU: 'CPU usage (cores)', MEMORY: 'Memory usage (bytes)', LOAD: 'Load average (1 min)',
-        NET_IN: 'Network in (B/s)', NET_OUT: 'Network out (B/s)', NODE: 'Node', UNAVAILABLE: 'Monitoring unavailable' },
+        NET_IN: 'Network in (B/s)', NET_OUT: 'Network out (B/s)', NODE: 'Node', UNAVAILABLE: 'Monitoring unavailable',
+        MONITORING_TAB: 'Monitoring', PODS: 'Pods' },
   zh: { MONITORING_CLUSTER: '集群状态', MONITORING_CLUSTER_DESC: '集群资源用量趋势',
         MONITORING_NODES: '节点排行', MONITORING_NODES_DESC: '按指标排序的节点',
         CPU: 'CPU 用量（核）', MEMORY: '内存用量（字节）', LOAD: '平均负载（1 分钟）',
-        NET_IN: '网络流入 (B/s)', NET_OUT: '网络流出 (B/s)', NODE: '节点', UNAVAILABLE: '监控不可用' },
+        NET_IN: '网络流入 (B/s)', NET_OUT: '网络流出 (B/s)', NODE: '节点', UNAVAILABLE: '监控不可用',
+        MONITORING_TAB: '监控', PODS: '容器组' },
 };
 
+// the console shell's authenticated fetch (docs/console.md, "Extension page contract")
+let api = { fetch: (url, init) => fetch(url, init) };
+
 async function get(path) {
-  const r = await fetch(API + path, { credentials: 'include' });
+  const r = await api.fetch(API + path);
   const body = await r.json();
   if (!r.ok) throw new Error(body.message || String(r.status));
   return body;
@@ -45,7 +50,50 @@ function Chart({ React, title, pts }) {
 const CHARTS = [['cluster_cpu_usage', 'CPU'], ['cluster_memory_usage_wo_cache', 'MEMORY'], ['cluster_load1', 'LOAD'],
   ['cluster_net_bytes_received', 'NET_IN'], ['cluster_net_bytes_transmitted', 'NET_OUT']];
 
-function ClusterPage({ React, t = k => k }) {
+/**
+ * Charts of one scope (the project, workload or pod tab) over the last 30 minutes: the series are
+ * the monitoring API's range results (KubeSphere's v1alpha3 shape), read from Prometheus.
+ */
+function ScopeCharts({ React, t, path, charts }) {
+  const [results, setResults] = React.useState(null);
+  const [error, setError] = React.useState(null);
+  React.useEffect(() => {
+    const end = Math.floor(Date.now() / 1000);
+    const filter = charts.map(c => c[0]).join('|');
+    get(`${path}?metrics_filter=${encodeURIComponent(`^(${filter})$`)}&start=${end - 1800}&end=${end}&step=15s`)
+      .then(b => setResults(b.results), e => setError(e.message));
+  }, [path]);
+  const h = React.createElement;
+  if (error) return h('p', { role: 'alert' }, `${t('UNAVAILABLE')}: ${error}`);
+  if (!results) return h('p', null, '…');
+  const byName = Object.fromEntries(results.map(r => [r.metric_name, r]));
+  return h('section', { className: 'tsr-metrics' }, charts.map(([m, title]) => h(Chart, { key: m, React, title: t(title), pts: points(byName[m]) })));
+}
+
+const scopeCharts = prefix => [[`${prefix}_cpu_usage`, 'CPU'], [`${prefix}_memory_usage_wo_cache`, 'MEMORY'],
+  [`${prefix}_net_bytes_received`, 'NET_IN'], [`${prefix}_net_bytes_transmitted`, 'NET_OUT']];
+
+function ProjectTab({ React, t = k => k, tessera, namespace }) {
+  if (tessera) api = tessera;
+  return React.createElement(ScopeCharts, { React, t, path: `/namespaces/${encodeURIComponent(namespace)}`,
+    charts: [...scopeCharts('namespace'), ['namespace_pod_count', 'PODS']] });
+}
+
+function WorkloadTab({ React, t = k => k, tessera, namespace, workload }) {
+  if (tessera) api = tessera;
+  return React.createElement(ScopeCharts, { React, t,
+    path: `/namespaces/${encodeURIComponent(namespace)}/workloads/${encodeURIComponent(workload.kind)}/${encodeURIComponent(workload.name)}`,
+    charts: [...scopeCharts('workload'), ['workload_pod_count', 'PODS']] });
+}
+
+function PodTab({ React, t = k => k, tessera, namespace, pod }) {
+  if (tessera) api = tessera;
+  return React.createElement(ScopeCharts, { React, t, path: `/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}`,
+    charts: scopeCharts('pod') });
+}
+
+function ClusterPage({ React, t = k => k, tessera }) {
+  if (tessera) api = tessera;
   const [results, setResults] = React.useState(null);
   const [error, setError] = React.useState(null);
   React.useEffect(() => {
@@ -61,7 +109,8 @@ function ClusterPage({ React, t = k => k }) {
   return h('section', null, CHARTS.map(([m, title]) => h(Chart, { key: m, React, title: t(title), pts: points(byName[m]) })));
 }
 
-function NodesPage({ React, t = k => k }) {
+function NodesPage({ React, t = k => k, tessera }) {
+  if (tessera) api = tessera;
   const [rows, setRows] = React.useState(null);
   const [error, setError] = React.useState(null);
   const [metric, setMetric] = React.useState('node_cpu_utilisation');
@@ -88,6 +137,8 @@ function NodesPage({ React, t = k => k }) {
 
 export default {
   name: 'monitoring',
-  routes: [{ path: '/monitoring/cluster', element: ClusterPage }, { path: '/monitoring/nodes', element: NodesPage }],
+  routes: [{ path: '/monitoring/cluster', element: ClusterPage }, { path: '/monitoring/nodes', element: NodesPage },
+    { path: '/monitoring/project', element: ProjectTab }, { path: '/monitoring/workload', element: WorkloadTab },
+    { path: '/monitoring/pod', element: PodTab }],
   locales,
 };

@@ -6,6 +6,7 @@ import { overviewPage, usersPage, rolesPage } from './pages/platform.js';
 import { workspacesPage, workspacePage, projectPage, nodesPage, nodePage, namespacesPage } from './pages/resources.js';
 import { marketplacePage, extensionDetailPage } from './pages/marketplace.js';
 import { extensions, extensionPage } from './extensions.js';
+import { workloadPage, podPage } from './pages/workloads.js';
 
 const root = document.getElementById('app');
 setLang(lang());
@@ -37,6 +38,8 @@ const routes = [
   [/^workspaces$/, () => workspacesPage],
   [/^workspaces\/([^/]+)$/, () => workspacePage],
   [/^workspaces\/([^/]+)\/projects\/([^/]+)$/, () => projectPage],
+  [/^workspaces\/([^/]+)\/projects\/([^/]+)\/deployments\/([^/]+)$/, () => workloadPage],
+  [/^workspaces\/([^/]+)\/projects\/([^/]+)\/pods\/([^/]+)$/, () => podPage],
   [/^cluster\/nodes$/, () => nodesPage, 'nodes'],
   [/^cluster\/nodes\/([^/]+)$/, () => nodePage, 'nodes'],
   [/^cluster\/namespaces$/, () => namespacesPage, 'namespaces'],

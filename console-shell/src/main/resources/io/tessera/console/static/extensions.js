@@ -21,6 +21,9 @@ export const extensions = {
     let delay = 1000;
     while (!signal.aborted) {
       try {
+        // The list first: the page can use the entries even when a proxy holds the stream back.
+        const list = await fetch(BASE, { headers: { Authorization: 'Bearer ' + session.access(), Accept: 'application/json' }, signal });
+        if (list.ok) this.accept((await list.json()).items || [], onChange);
         const res = await fetch(BASE + '/watch', { headers: { Authorization: 'Bearer ' + session.access(), Accept: 'text/event-stream' }, signal });
         if (!res.ok) throw new Error('HTTP ' + res.status);
         delay = 1000;
@@ -36,12 +39,7 @@ export const extensions = {
             buffer = buffer.slice(end + 2);
             const data = block.split('\n').filter(l => l.startsWith('data:')).map(l => l.slice(5).replace(/^ /, '')).join('\n');
             const event = (block.split('\n').find(l => l.startsWith('event:')) || 'event: message').slice(6).trim();
-            if (data && event === 'entries') {
-              this.items = JSON.parse(data).items || [];
-              onChange();
-              // Menu titles are locale keys the extension's module defines: load them, then redraw.
-              loadLocales(this.items).then(changed => { if (changed) onChange(); });
-            }
+            if (data && event === 'entries') this.accept(JSON.parse(data).items || [], onChange);
           }
         }
       } catch (e) {
@@ -52,12 +50,18 @@ export const extensions = {
       delay = Math.min(delay * 2, 30000);
     }
   },
+  accept(items, onChange) {
+    this.items = items;
+    onChange();
+    // Menu titles are locale keys the extension's module defines: load them, then redraw.
+    loadLocales(this.items).then(changed => { if (changed) onChange(); });
+  },
   /** Menu entries an extension puts in the global menu (or the top bar, which the shell folds into it). */
   entries() {
     const out = [];
     for (const ext of this.items) {
       for (const e of ext.entries || []) {
-        if (['global', 'topbar'].includes(e.parent) && e.link) {
+        if (['global', 'topbar', 'cluster'].includes(e.parent) && e.link) {
           out.push({ extension: ext.name, link: e.link.startsWith('/') ? e.link : '/' + e.link, label: label(ext, e) });
         }
       }
@@ -108,6 +112,28 @@ export async function extensionPage(main, { params }) {
   const frame = h('section', { class: 'ext-frame', 'aria-label': link });
   clear(main, frame);
   if (!ext) { clear(frame, h('p', {}, t('notFound'))); return; }
+  await renderModule(frame, ext, link, {});
+}
+
+/**
+ * Tabs extensions add to a page (entries whose parent is e.g. `project.tabs`): [label, view] pairs
+ * for the page's tablist; each view renders the entry's route with the page's `props`
+ * (namespace, workspace, workload, pod).
+ */
+export function extensionTabs(parent, props) {
+  const out = [];
+  for (const ext of extensions.items) {
+    for (const e of ext.entries || []) {
+      if (e.parent === parent && e.link) {
+        const link = e.link.startsWith('/') ? e.link : '/' + e.link;
+        out.push([label(ext, e), panel => renderModule(panel, ext, link, props)]);
+      }
+    }
+  }
+  return out;
+}
+
+async function renderModule(frame, ext, link, props) {
   clear(frame, h('p', { class: 'loading' }, t('loading')));
   try {
     const entry = await load(ext);
@@ -119,10 +145,11 @@ export async function extensionPage(main, { params }) {
       const hooks = await import('preact/hooks');
       const React = { createElement: preact.h, Fragment: preact.Fragment, ...hooks };
       clear(frame);
-      preact.render(preact.h(ErrorBoundary(preact), null, preact.h(route.element, { React, tessera, t: key => (entry.locales && entry.locales[lang()] && entry.locales[lang()][key]) || key })), frame);
+      preact.render(preact.h(ErrorBoundary(preact), null, preact.h(route.element, { ...props, React, tessera,
+        t: key => (entry.locales && entry.locales[lang()] && entry.locales[lang()][key]) || key })), frame);
     } else if (typeof entry.mount === 'function') {
       clear(frame);
-      await entry.mount(frame, { path: link, tessera, lang: lang() });
+      await entry.mount(frame, { ...props, path: link, tessera, lang: lang() });
     } else {
       throw new Error('the module has no route for ' + link);
     }

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The chart's ClusterRole allows every Kubernetes API call the kernel makes. The calls come from the
  * kernel's recorder (kube/ApiCallRecorder): the kernel's integration tests write theirs to
  * {@code <module>/target/api-calls/} in the same build, and this test adds its own by booting a kernel
- * and exercising login, user management and logout, so the check never runs on an empty record.
+ * and exercising login, user management, a request through the Kubernetes proxy (whose impersonation
+ * the recorder notes) and logout, so the check never runs on an empty record.
  */
 class ClusterRoleCoversKernelCallsIT {
 
@@ -43,9 +44,9 @@ class ClusterRoleCoversKernelCallsIT {
         Path own = tmp.resolve("api-calls");
         recordAKernelsMainFlows(own);
         TreeSet<String> calls = new TreeSet<>(readCalls(own));
-        // a meaningful record: the boot applied CRDs and IAM used Secrets
-        assertThat(calls).contains("create apiextensions.k8s.io customresourcedefinitions")
-                .anyMatch(c -> c.endsWith(" core secrets"));
+        // a meaningful record: the boot applied CRDs, IAM used Secrets, the proxy impersonated the caller
+        assertThat(calls).contains("create apiextensions.k8s.io customresourcedefinitions", "impersonate core users",
+                "impersonate core groups").anyMatch(c -> c.endsWith(" core secrets"));
         List<Path> fromIts = recordsOfOtherModules();
         for (Path dir : fromIts) {
             calls.addAll(readCalls(dir));
@@ -69,6 +70,10 @@ class ClusterRoleCoversKernelCallsIT {
                 .filter(r -> !r.getApiGroups().contains("apiextensions.k8s.io")).toList();
         assertThat(calls.stream().filter(c -> !RbacRules.allows(withoutCrds, c)))
                 .contains("create apiextensions.k8s.io customresourcedefinitions");
+        // and without the impersonate rules, the proxy's impersonation
+        List<PolicyRule> withoutImpersonation = rules.stream().filter(r -> !r.getVerbs().contains("impersonate")).toList();
+        assertThat(calls.stream().filter(c -> !RbacRules.allows(withoutImpersonation, c)))
+                .contains("impersonate core users", "impersonate core groups");
     }
 
     /** Built-in Kubernetes groups have no dot or end in .k8s.io; platform groups are those of the chart's CRDs. */
@@ -118,6 +123,8 @@ class ClusterRoleCoversKernelCallsIT {
                     .header("Authorization", bearer).build());
             requests.add(HttpRequest.newBuilder(base.resolve("/kapis/iam.kubesphere.io/v1beta1/users/alice")).header("Authorization", bearer)
                     .DELETE().build());
+            // through the Kubernetes proxy: forwarded with Impersonate-User/-Group (recorded by ApiCallRecorder)
+            requests.add(HttpRequest.newBuilder(base.resolve("/api/v1/namespaces")).header("Authorization", bearer).build());
             requests.add(HttpRequest.newBuilder(base.resolve("/oauth/logout")).header("Authorization", bearer).build());
             for (HttpRequest r : requests) {
                 HttpResponse<String> response = http.send(r, HttpResponse.BodyHandlers.ofString());

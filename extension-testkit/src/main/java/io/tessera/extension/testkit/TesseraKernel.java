@@ -54,6 +54,7 @@ public final class TesseraKernel implements BeforeAllCallback, AfterAllCallback 
     private String config;
     private Path dataDir;
     private Kernel kernel;
+    private KernelConfig kernelConfig;
     private KubernetesClient kubernetes;
     private String extensionName;
     private String extensionVersion;
@@ -116,8 +117,9 @@ public final class TesseraKernel implements BeforeAllCallback, AfterAllCallback 
                 throw new IllegalStateException("repository " + repositoryDir.toAbsolutePath() + " does not exist: build it first");
             }
             dataDir = Files.createTempDirectory("tessera-testkit");
-            kernel = Kernel.start(KernelConfig.defaults(dataDir.resolve("data")).withPort(0)
-                    .withExtensions(new KernelConfig.Extensions(repositoryDir)));
+            kernelConfig = KernelConfig.defaults(dataDir.resolve("data")).withPort(0)
+                    .withExtensions(new KernelConfig.Extensions(repositoryDir));
+            kernel = Kernel.start(kernelConfig);
             kubernetes = kernel.embeddedCluster().newClient();
             for (String[] e : fromRepository) {
                 extensionName = e[0];
@@ -135,9 +137,9 @@ public final class TesseraKernel implements BeforeAllCallback, AfterAllCallback 
         dataDir = Files.createTempDirectory("tessera-testkit");
         Path repository = Files.createDirectories(dataDir.resolve("repository"));
         Files.copy(packageFile, repository.resolve(packageFile.getFileName()));
-        KernelConfig kc = KernelConfig.defaults(dataDir.resolve("data")).withPort(0)
+        kernelConfig = KernelConfig.defaults(dataDir.resolve("data")).withPort(0)
                 .withExtensions(new KernelConfig.Extensions(repository));
-        kernel = Kernel.start(kc);
+        kernel = Kernel.start(kernelConfig);
         kubernetes = kernel.embeddedCluster().newClient();
         install();
     }
@@ -218,7 +220,8 @@ public final class TesseraKernel implements BeforeAllCallback, AfterAllCallback 
                     "metadata", Map.of("name", user, "annotations", Map.of("iam.kubesphere.io/globalrole", globalRole)),
                     "spec", Map.of("email", user + "@example.com", "password", USER_PASSWORD));
             HttpResponse<String> r = admin.send("POST", "/kapis/iam.kubesphere.io/v1beta1/users", JSON.writeValueAsString(body));
-            if (r.statusCode() != 200 && r.statusCode() != 201) {
+            // 409: created before a restart(); the user is still there
+            if (r.statusCode() != 200 && r.statusCode() != 201 && r.statusCode() != 409) {
                 throw new IllegalStateException("cannot create test user " + user + ": " + r.statusCode() + " " + r.body());
             }
             token = anonymous.loginWhenReady(user, USER_PASSWORD, Duration.ofSeconds(20));
@@ -226,6 +229,20 @@ public final class TesseraKernel implements BeforeAllCallback, AfterAllCallback 
         TesseraHttp client = new TesseraHttp(kernel.baseUri(), token);
         clients.put(globalRole, client);
         return client;
+    }
+
+    /**
+     * Stops the kernel and starts a new one on the same data directory, as an operator restarting
+     * the process would: whatever the extensions kept in Kubernetes objects is still there, their
+     * memory is not. The installed extensions come back from their InstallPlans; logged-in clients
+     * are dropped (the new kernel listens on another port). (Added for the durable delivery log.)
+     */
+    public synchronized void restart() throws Exception {
+        kubernetes.close();
+        kernel.close();
+        clients.clear();
+        kernel = Kernel.start(kernelConfig);
+        kubernetes = kernel.embeddedCluster().newClient();
     }
 
     /** A client with the platform's own credentials on the embedded cluster (closed with the kernel). */

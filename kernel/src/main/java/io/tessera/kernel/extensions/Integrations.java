@@ -72,7 +72,7 @@ final class Integrations implements AutoCloseable {
 
     void start() {
         plans = client.genericKubernetesResources(ExtensionTypes.INSTALL_PLANS).inform(handler(null, () -> {
-            for (var i : List.of(apiServices, reverseProxies, jsBundles, entries)) {
+            for (var i : java.util.Arrays.asList(apiServices, reverseProxies, jsBundles, entries)) { // null until started: plans may exist at start
                 if (i != null) {
                     i.getStore().list().forEach(o -> updateState(i == apiServices ? API_SERVICES : i == reverseProxies
                             ? REVERSE_PROXIES : i == jsBundles ? JS_BUNDLES : EXTENSION_ENTRIES, o));

@@ -51,15 +51,60 @@ public final class ApiCallRecorder implements Interceptor {
     public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
         for (String call : calls(request.method(), request.uri(), request.header("Impersonate-User") != null,
                 request.header("Impersonate-Group") != null)) {
-            if (seen.add(call)) {
-                try {
-                    Files.writeString(file, call + "\n", StandardCharsets.UTF_8,
-                            StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot record an API call in " + file, e);
-                }
+            write(call);
+        }
+    }
+
+    private void write(String call) {
+        if (seen.add(call)) {
+            try {
+                Files.writeString(file, call + "\n", StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot record an API call in " + file, e);
             }
         }
+    }
+
+    private static final java.util.Map<String, ApiCallRecorder> BY_DIRECTORY = new ConcurrentHashMap<>();
+
+    /**
+     * Records what the Kubernetes proxy's requests ask of the kernel's own identity, when
+     * {@value #PROPERTY} is set: the impersonation their {@code Impersonate-*} headers carry. The
+     * proxied verb and resource are not the kernel's: the API server checks them against the
+     * impersonated user. (The proxy uses the JDK's HTTP client, not fabric8's, so the interceptor
+     * does not see these requests.)
+     */
+    public static void recordImpersonation(List<java.util.Map.Entry<String, String>> headers) {
+        String dir = System.getProperty(PROPERTY);
+        if (dir == null || dir.isBlank()) {
+            return;
+        }
+        ApiCallRecorder recorder = BY_DIRECTORY.computeIfAbsent(dir, d -> fromSystemProperty());
+        impersonations(headers).forEach(recorder::write);
+    }
+
+    /**
+     * As the API server's impersonation filter authorizes them: {@code users} (or
+     * {@code serviceaccounts} for {@code system:serviceaccount:} names) and {@code groups} in the
+     * core group, {@code userextras/<key>} and {@code uids} in {@code authentication.k8s.io}.
+     */
+    static List<String> impersonations(List<java.util.Map.Entry<String, String>> headers) {
+        List<String> out = new java.util.ArrayList<>();
+        for (var h : headers) {
+            String name = h.getKey().toLowerCase(Locale.ROOT);
+            if (name.equals("impersonate-user")) {
+                out.add(h.getValue().startsWith("system:serviceaccount:") ? "impersonate core serviceaccounts" : "impersonate core users");
+            } else if (name.equals("impersonate-group")) {
+                out.add("impersonate core groups");
+            } else if (name.equals("impersonate-uid")) {
+                out.add("impersonate authentication.k8s.io uids");
+            } else if (name.startsWith("impersonate-extra-")) {
+                out.add("impersonate authentication.k8s.io userextras/" + java.net.URLDecoder.decode(
+                        h.getKey().substring("impersonate-extra-".length()), StandardCharsets.UTF_8));
+            }
+        }
+        return out;
     }
 
     /**

@@ -230,6 +230,7 @@ public final class KubeProxy {
                 h.add(Map.entry("Impersonate-Extra-" + URLEncoder.encode(k, StandardCharsets.UTF_8), v));
             }
         });
+        io.tessera.kernel.kube.ApiCallRecorder.recordImpersonation(h); // tests only: checks the chart's ClusterRole
         return h;
     }
 

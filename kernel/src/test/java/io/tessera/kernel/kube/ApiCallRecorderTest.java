@@ -37,6 +37,16 @@ class ApiCallRecorderTest {
     }
 
     @Test
+    void proxyImpersonationIsRecordedAsTheApiServerAuthorizesIt() {
+        assertThat(ApiCallRecorder.impersonations(java.util.List.of(java.util.Map.entry("Authorization", "Bearer x"),
+                java.util.Map.entry("Impersonate-User", "alice"), java.util.Map.entry("Impersonate-Group", "system:authenticated"),
+                java.util.Map.entry("Impersonate-Extra-iam.kubesphere.io%2Fworkspace", "w"),
+                java.util.Map.entry("Impersonate-User", "system:serviceaccount:demo:bot"))))
+                .containsExactly("impersonate core users", "impersonate core groups",
+                        "impersonate authentication.k8s.io userextras/iam.kubesphere.io/workspace", "impersonate core serviceaccounts");
+    }
+
+    @Test
     void impersonationIsRecordedToo() {
         assertThat(ApiCallRecorder.calls("GET", URI.create("https://k/api/v1/pods"), true, true))
                 .containsExactly("list core pods", "impersonate core users", "impersonate core groups");

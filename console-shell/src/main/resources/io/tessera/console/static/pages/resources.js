@@ -2,6 +2,7 @@ import { h, clear, dialogForm, field } from '../dom.js';
 import { api, get } from '../api.js';
 import { t } from '../i18n.js';
 import { table, age } from './platform.js';
+import { extensionTabs } from '../extensions.js';
 
 const TENANT = '/kapis/tenant.kubesphere.io/v1beta1';
 
@@ -29,7 +30,7 @@ const IAM = '/kapis/iam.kubesphere.io/v1beta1';
 const enc = encodeURIComponent;
 
 /** Tabs as a keyboard-usable tablist; each tab loads its view when chosen. */
-function tabs(main, title, views, selected) {
+export function tabs(main, title, views, selected) {
   const panel = h('section', { role: 'tabpanel', id: 'tab-panel' });
   const bar = h('div', { role: 'tablist', class: 'toolbar' });
   const show = async (i) => {
@@ -139,13 +140,14 @@ export async function projectPage(main, { params }) {
     clear(panel, h('div', { class: 'toolbar' }, createButton('create-' + plural, t('create'), t('create') + ' ' + k.kind, () => createFields(plural),
       d => api('POST', base, createBody(plural, ns, d)), reload)),
     table([t('name'), t('status'), t('created'), t('actions')], items.map(o => h('tr', { 'data-name': o.metadata.name },
-      h('td', {}, o.metadata.name), h('td', {}, statusOf(plural, o)), h('td', {}, age(o.metadata.creationTimestamp)),
+      h('td', {}, plural === 'deployments' ? h('a', { href: `#/workspaces/${enc(ws)}/projects/${enc(ns)}/deployments/${enc(o.metadata.name)}` },
+        o.metadata.name) : o.metadata.name), h('td', {}, statusOf(plural, o)), h('td', {}, age(o.metadata.creationTimestamp)),
       h('td', {}, h('div', { class: 'actions' }, h('button', { 'aria-label': 'YAML ' + o.metadata.name, onclick: () => editYaml(base + '/' + enc(o.metadata.name), reload) }, 'YAML'),
         h('button', { class: 'danger', 'aria-label': t('delete') + ' ' + o.metadata.name, onclick: async () => {
           if (confirm(t('confirmDelete', o.metadata.name))) { try { await api('DELETE', base + '/' + enc(o.metadata.name)); await reload(); } catch (e) { alert(e.message); } } } }, t('delete')))))), plural + '-table'));
   };
   await tabs(main, ns, [[t('overview'), overview], ['Members', members], [t('roles'), roles], ['Quota', quota],
-    ...Object.keys(KINDS).map(p => [KINDS[p].label, list(p)])]);
+    ...Object.keys(KINDS).map(p => [KINDS[p].label, list(p)]), ...extensionTabs('project.tabs', { namespace: ns, workspace: ws })]);
 }
 
 function statusOf(plural, o) {

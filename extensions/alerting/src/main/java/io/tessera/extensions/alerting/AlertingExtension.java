@@ -2,6 +2,7 @@ package io.tessera.extensions.alerting;
 
 import io.tessera.extension.api.Extension;
 import io.tessera.extension.api.ExtensionContext;
+import java.util.List;
 
 /**
  * The alerting extension: rule objects → Prometheus rules, Alertmanager objects → its
@@ -26,12 +27,13 @@ public final class AlertingExtension implements Extension {
         settings.forwardWith(forwarder);
         // a changed configuration (other file, other mode) needs the files written again
         settings.onChange(() -> {
-            try {
-                settings.forwardWith(forwarder);
-                rules.sync();
-                am.sync();
-            } catch (Exception e) {
-                context.logger().warn("event=alerting.resync.failed error=\"{}\"", e.toString());
+            settings.forwardWith(forwarder);
+            for (var sync : List.<java.util.concurrent.Callable<?>>of(() -> { rules.sync(); return null; }, () -> { am.sync(); return null; })) {
+                try {
+                    sync.call(); // each on its own: rules failing must not keep Alertmanager's configuration stale
+                } catch (Exception e) {
+                    context.logger().warn("event=alerting.resync.failed error=\"{}\"", e.toString());
+                }
             }
         });
         context.logger().info("event=alerting.started version={}", context.version());

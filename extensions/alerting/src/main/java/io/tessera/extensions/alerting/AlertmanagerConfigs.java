@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 
 /**
  * AlertReceiver, AlertRoute and InhibitRule ({@code alerting.tessera.io/v1alpha1}, cluster
- * scope) → Alertmanager's configuration file, then {@code POST /-/reload}. Regenerated whole on
+ * scope) → Alertmanager's configuration file, then {@code POST /-/reload} (mode {@code files}), or
+ * one AlertmanagerConfig object for prometheus-operator (mode {@code operator}). Regenerated whole on
  * every change. Alertmanager checks the file on reload; when it refuses, the error goes on every
  * object's status and Alertmanager keeps running its previous configuration.
  *
@@ -34,6 +35,8 @@ final class AlertmanagerConfigs implements Reconciler {
     static final String ROOT_RECEIVER = "tessera-blackhole";
     private static final Pattern DURATION = Pattern.compile("([0-9]+(ms|s|m|h|d|w|y))+");
     private static final Pattern MATCHER = Pattern.compile("\\s*[A-Za-z_][A-Za-z0-9_]*\\s*(=~|!~|!=|=)\\s*\"?[^\"]*\"?\\s*");
+    private static final Pattern MATCHER_PARTS = Pattern.compile("\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"?([^\"]*?)\"?\\s*");
+    static final String OPERATOR_OBJECT = "tessera";
 
     private final ExtensionContext context;
     private final Settings settings;
@@ -55,6 +58,7 @@ final class AlertmanagerConfigs implements Reconciler {
     }
 
     synchronized void sync() throws Exception {
+        boolean operator = settings.operatorMode(); // once: the configuration may change meanwhile
         Map<String, List<Map<String, Object>>> objects = new LinkedHashMap<>();
         Map<Map<String, Object>, String> errors = new java.util.IdentityHashMap<>();
         for (String k : KINDS) {
@@ -65,7 +69,7 @@ final class AlertmanagerConfigs implements Reconciler {
         Set<String> receiverNames = new java.util.HashSet<>();
         for (Map<String, Object> o : objects.get("alertreceivers")) {
             try {
-                receivers.add(receiver(o));
+                receivers.add(receiver(o, operator));
                 receiverNames.add(name(o));
             } catch (IllegalArgumentException e) {
                 errors.put(o, e.getMessage());
@@ -108,9 +112,10 @@ final class AlertmanagerConfigs implements Reconciler {
 
         String reloadError = null;
         Path file = settings.alertmanagerFile();
-        if (settings.operatorMode() || file == null) {
-            reloadError = null; // operator mode: AlertmanagerConfig objects are the documented follow-up (docs/alerting.md)
-            context.logger().warn("event=alerting.alertmanager.skipped reason=\"alertmanager.configFile is not configured or mode=operator\"");
+        if (operator) {
+            reloadError = emit(alertmanagerConfig(receivers, children, inhibit));
+        } else if (file == null) {
+            context.logger().warn("event=alerting.alertmanager.skipped reason=\"alertmanager.configFile is not configured\"");
         } else {
             String content = Json.write(config);
             if (!Files.exists(file) || !Files.readString(file).equals(content)) {
@@ -141,7 +146,113 @@ final class AlertmanagerConfigs implements Reconciler {
         }
     }
 
-    private Map<String, Object> receiver(Map<String, Object> o) {
+    /**
+     * The same configuration as one {@code monitoring.coreos.com/v1alpha1} AlertmanagerConfig
+     * named {@value #OPERATOR_OBJECT} in the extension's namespace, for prometheus-operator: field
+     * names in its camelCase, matchers as {name, value, matchType}, bearer tokens as references to
+     * the Secret (the operator reads it; the value never leaves the Secret).
+     */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> alertmanagerConfig(List<Object> receivers, List<Object> routes, List<Object> inhibit) {
+        List<Object> outReceivers = new ArrayList<>();
+        for (Object r : receivers) {
+            Map<String, Object> in = (Map<String, Object>) r;
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("name", in.get("name"));
+            if (in.get("webhook_configs") instanceof List<?> hooks) {
+                List<Object> configs = new ArrayList<>();
+                for (Object h : hooks) {
+                    Map<String, Object> hook = (Map<String, Object>) h;
+                    Map<String, Object> c = new LinkedHashMap<>();
+                    c.put("url", hook.get("url"));
+                    c.put("sendResolved", hook.get("send_resolved"));
+                    if (hook.get("secretRef") instanceof Map<?, ?> ref) {
+                        c.put("httpConfig", Map.of("authorization", Map.of("type", "Bearer", "credentials", ref)));
+                    }
+                    configs.add(c);
+                }
+                out.put("webhookConfigs", configs);
+            }
+            outReceivers.add(out);
+        }
+        List<Object> outRoutes = new ArrayList<>();
+        for (Object r : routes) {
+            Map<String, Object> in = (Map<String, Object>) r;
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("receiver", in.get("receiver"));
+            out.put("matchers", operatorMatchers((List<String>) in.get("matchers")));
+            for (String[] f : new String[][] {{"group_by", "groupBy"}, {"group_wait", "groupWait"}, {"group_interval", "groupInterval"},
+                    {"repeat_interval", "repeatInterval"}, {"continue", "continue"}}) {
+                if (in.get(f[0]) != null) {
+                    out.put(f[1], in.get(f[0]));
+                }
+            }
+            outRoutes.add(out);
+        }
+        List<Object> outInhibit = new ArrayList<>();
+        for (Object r : inhibit) {
+            Map<String, Object> in = (Map<String, Object>) r;
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("sourceMatch", operatorMatchers((List<String>) in.get("source_matchers")));
+            out.put("targetMatch", operatorMatchers((List<String>) in.get("target_matchers")));
+            if (in.get("equal") != null) {
+                out.put("equal", in.get("equal"));
+            }
+            outInhibit.add(out);
+        }
+        Map<String, Object> route = new LinkedHashMap<>();
+        route.put("receiver", ROOT_RECEIVER);
+        route.put("groupBy", List.of("alertname"));
+        route.put("routes", outRoutes);
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("route", route);
+        spec.put("receivers", outReceivers);
+        spec.put("inhibitRules", outInhibit);
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("apiVersion", "monitoring.coreos.com/v1alpha1");
+        o.put("kind", "AlertmanagerConfig");
+        o.put("metadata", Map.of("name", OPERATOR_OBJECT, "namespace", context.namespace(),
+                "labels", Map.of("alerting.kubesphere.io/managed-by", "tessera")));
+        o.put("spec", spec);
+        return o;
+    }
+
+    private static List<Object> operatorMatchers(List<String> matchers) {
+        List<Object> out = new ArrayList<>();
+        for (String m : matchers == null ? List.<String>of() : matchers) {
+            var parts = MATCHER_PARTS.matcher(m);
+            if (!parts.matches()) {
+                throw new IllegalStateException("matcher checked before: " + m);
+            }
+            out.add(Map.of("name", parts.group(1), "matchType", parts.group(2), "value", parts.group(3)));
+        }
+        return out;
+    }
+
+    /** Creates or updates the AlertmanagerConfig; the error for the objects' status, or null. */
+    private String emit(Map<String, Object> wanted) {
+        var api = context.kubernetes().resources("monitoring.coreos.com", "v1alpha1", "alertmanagerconfigs");
+        try {
+            Map<String, Object> existing = api.get(context.namespace(), OPERATOR_OBJECT);
+            if (existing == null) {
+                api.create(context.namespace(), wanted);
+            } else if (!java.util.Objects.equals(existing.get("spec"), wanted.get("spec"))) {
+                Map<String, Object> updated = new LinkedHashMap<>(existing);
+                updated.put("spec", wanted.get("spec"));
+                api.update(context.namespace(), updated);
+            } else {
+                return null;
+            }
+            context.logger().info("event=alerting.alertmanagerconfig.written namespace={} name={}", context.namespace(), OPERATOR_OBJECT);
+            return null;
+        } catch (RuntimeException e) {
+            // e.g. prometheus-operator's CRDs are not installed
+            context.logger().warn("event=alerting.alertmanagerconfig.failed error=\"{}\"", e.getMessage());
+            return "cannot write AlertmanagerConfig " + context.namespace() + "/" + OPERATOR_OBJECT + ": " + e.getMessage();
+        }
+    }
+
+    private Map<String, Object> receiver(Map<String, Object> o, boolean byReference) {
         Map<?, ?> s = spec(o);
         if (!(s.get("webhook") instanceof Map<?, ?> w) || !(w.get("url") instanceof String url)
                 || !(url.startsWith("http://") || url.startsWith("https://"))) {
@@ -151,7 +262,13 @@ final class AlertmanagerConfigs implements Reconciler {
         hook.put("url", url);
         hook.put("send_resolved", !Boolean.FALSE.equals(w.get("sendResolved")));
         if (w.get("bearerTokenSecret") instanceof Map<?, ?> ref) {
-            hook.put("http_config", Map.of("authorization", Map.of("type", "Bearer", "credentials", secret(ref))));
+            String token = secret(ref); // checked in both modes: a missing Secret is reported on the object
+            if (byReference) {
+                hook.put("secretRef", Map.of("name", String.valueOf(ref.get("name")),
+                        "key", ref.get("key") == null ? "token" : String.valueOf(ref.get("key"))));
+            } else {
+                hook.put("http_config", Map.of("authorization", Map.of("type", "Bearer", "credentials", token)));
+            }
         }
         return Map.of("name", name(o), "webhook_configs", List.of(hook));
     }

@@ -78,9 +78,11 @@ final class Rules implements Reconciler {
             }
         }
         if (settings.operatorMode()) {
+            var api = context.kubernetes().resources("monitoring.coreos.com", "v1", "prometheusrules");
+            Set<String> wanted = new java.util.HashSet<>();
             for (Map<String, Object> pr : operatorObjects) {
-                var api = context.kubernetes().resources("monitoring.coreos.com", "v1", "prometheusrules");
                 Map<?, ?> md = (Map<?, ?>) pr.get("metadata");
+                wanted.add((String) md.get("name"));
                 Map<String, Object> existing = api.get(context.namespace(), (String) md.get("name"));
                 if (existing == null) {
                     api.create(context.namespace(), pr);
@@ -88,6 +90,14 @@ final class Rules implements Reconciler {
                     Map<String, Object> updated = new LinkedHashMap<>(existing);
                     updated.put("spec", pr.get("spec"));
                     api.update(context.namespace(), updated);
+                }
+            }
+            // groups deleted (or turned invalid) since: their PrometheusRules go too
+            for (Map<String, Object> pr : api.list(context.namespace())) {
+                Map<?, ?> md = (Map<?, ?>) pr.get("metadata");
+                if (md.get("labels") instanceof Map<?, ?> l && "tessera".equals(l.get("alerting.kubesphere.io/managed-by"))
+                        && !wanted.contains((String) md.get("name"))) {
+                    api.delete(context.namespace(), (String) md.get("name"));
                 }
             }
             return;

@@ -261,6 +261,90 @@ class AlertingIT {
         await().atMost(DEADLINE).until(() -> tessera.http("platform-admin").get(API + "/alerts").statusCode() == 200);
     }
 
+    /**
+     * Mode {@code operator}: the same objects become prometheus-operator's AlertmanagerConfig
+     * (v1alpha1 field names, structured matchers, tokens by Secret reference) and PrometheusRules.
+     * No operator runs here: the test reads the objects it would load. The CRDs are trimmed to
+     * names and versions (the embedded cluster does not validate schemas).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void operatorModeEmitsAnAlertmanagerConfigAndPrometheusRules() throws Exception {
+        for (String[] crd : new String[][] {{"alertmanagerconfigs", "AlertmanagerConfig", "v1alpha1"},
+                {"prometheusrules", "PrometheusRule", "v1"}}) {
+            if (tessera.kubernetes().apiextensions().v1().customResourceDefinitions().withName(crd[0] + ".monitoring.coreos.com").get() == null) {
+                tessera.kubernetes().apiextensions().v1().customResourceDefinitions().resource(
+                        new io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder()
+                                .withNewMetadata().withName(crd[0] + ".monitoring.coreos.com").endMetadata()
+                                .withNewSpec().withGroup("monitoring.coreos.com").withScope("Namespaced")
+                                .withNewNames().withKind(crd[1]).withPlural(crd[0]).withSingular(crd[1].toLowerCase()).endNames()
+                                .addNewVersion().withName(crd[2]).withServed(true).withStorage(true).withNewSchema().withNewOpenAPIV3Schema()
+                                .withType("object").withXKubernetesPreserveUnknownFields(true).endOpenAPIV3Schema().endSchema().endVersion()
+                                .endSpec().build()).create();
+            }
+        }
+        if (tessera.kubernetes().namespaces().withName("extension-alerting").get() == null) {
+            tessera.kubernetes().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("extension-alerting").endMetadata()
+                    .build()).create();
+        }
+        tessera.kubernetes().secrets().inNamespace("extension-alerting").resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata().withName("am-token").endMetadata()
+                .addToData("token", java.util.Base64.getEncoder().encodeToString("s3cret-token".getBytes())).build()).create();
+        create(RECEIVERS, null, "secured", Map.of("webhook", Map.of("url", "https://hooks.example.com/am",
+                "bearerTokenSecret", Map.of("name", "am-token"))));
+        create(CLUSTER_RULES, null, "operator-nodes", Map.of("rules", List.of(rule("OperatorLoad",
+                Map.of("name", "node_load1", "comparator", ">", "threshold", 100), "warning"))));
+        var configs = tessera.kubernetes().genericKubernetesResources(kind("monitoring.coreos.com", "v1alpha1", "AlertmanagerConfig",
+                "alertmanagerconfigs", true)).inNamespace("extension-alerting");
+        var prometheusRules = tessera.kubernetes().genericKubernetesResources(kind("monitoring.coreos.com", "v1", "PrometheusRule",
+                "prometheusrules", true)).inNamespace("extension-alerting");
+        setConfig("mode: operator\n" + config(alertmanagerUrl));
+        try {
+            await().atMost(DEADLINE).until(() -> configs.withName("tessera").get() != null
+                    && String.valueOf(configs.withName("tessera").get().getAdditionalProperties().get("spec")).contains("am-token"));
+            Map<String, Object> spec = (Map<String, Object>) configs.withName("tessera").get().getAdditionalProperties().get("spec");
+            String json = JSON.writeValueAsString(spec);
+            assertThat(json).doesNotContain("s3cret-token").doesNotContain("_");
+            JsonNode root = JSON.valueToTree(spec);
+            assertThat(root.path("route").path("receiver").asText()).isEqualTo("tessera-blackhole");
+            JsonNode repeating = root.path("route").path("routes").get(0);
+            assertThat(repeating.path("receiver").asText()).isEqualTo("hook");
+            assertThat(repeating.path("matchers").get(0)).isEqualTo(JSON.valueToTree(
+                    Map.of("name", "alertname", "matchType", "=~", "value", "Repeating|Heartbeat")));
+            assertThat(repeating.path("groupWait").asText()).isEqualTo("1s");
+            assertThat(repeating.path("repeatInterval").asText()).isEqualTo("1s");
+            assertThat(root.path("route").path("routes").get(1).path("repeatInterval").asText()).isEqualTo("1h");
+            JsonNode secured = null;
+            for (JsonNode r : root.path("receivers")) {
+                if (r.path("name").asText().equals("secured")) {
+                    secured = r;
+                }
+                if (r.path("name").asText().equals("hook")) {
+                    assertThat(r.path("webhookConfigs").get(0).path("url").asText()).isEqualTo(hook.url());
+                    assertThat(r.path("webhookConfigs").get(0).path("sendResolved").asBoolean()).isTrue();
+                }
+            }
+            assertThat(secured).isNotNull();
+            assertThat(secured.path("webhookConfigs").get(0).path("httpConfig").path("authorization")).isEqualTo(JSON.valueToTree(
+                    Map.of("type", "Bearer", "credentials", Map.of("name", "am-token", "key", "token"))));
+            JsonNode inhibit = root.path("inhibitRules").get(0);
+            assertThat(inhibit.path("sourceMatch").get(0)).isEqualTo(JSON.valueToTree(
+                    Map.of("name", "alertname", "matchType", "=", "value", "InhibitCritical")));
+            assertThat(inhibit.path("targetMatch").get(0).path("value").asText()).isEqualTo("InhibitWarning");
+            assertThat(inhibit.path("equal").get(0).asText()).isEqualTo("node");
+
+            await().atMost(DEADLINE).until(() -> prometheusRules.withName("cluster-operator-nodes").get() != null);
+            assertThat(String.valueOf(prometheusRules.withName("cluster-operator-nodes").get().getAdditionalProperties().get("spec")))
+                    .contains("OperatorLoad").contains("node_load1");
+            // a deleted group's PrometheusRule goes too
+            tessera.kubernetes().genericKubernetesResources(CLUSTER_RULES).withName("operator-nodes").delete();
+            await().atMost(DEADLINE).until(() -> prometheusRules.withName("cluster-operator-nodes").get() == null);
+        } finally {
+            setConfig(config(alertmanagerUrl));
+            tessera.kubernetes().genericKubernetesResources(RECEIVERS).withName("secured").delete();
+        }
+    }
+
     static String condition(String type) {
         GenericKubernetesResource plan = tessera.kubernetes().genericKubernetesResources(PLANS).withName("alerting").get();
         if (plan.getAdditionalProperties().get("status") instanceof Map<?, ?> st && st.get("conditions") instanceof List<?> l) {

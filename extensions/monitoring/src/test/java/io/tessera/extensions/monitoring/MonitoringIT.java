@@ -32,6 +32,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the embedded cluster's pods). Expected values come from the host (/proc/meminfo) or from the
  * exporter's documented rates, never from the extension.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class MonitoringIT {
 
     static final String NODE = "obs-node-1";
@@ -290,5 +291,77 @@ class MonitoringIT {
             ((Map<String, Object>) p.getAdditionalProperties().get("spec")).put("config", yaml);
             return p;
         });
+    }
+
+    /**
+     * The monitoring extension's tabs in the console (Chromium): a platform admin signs in, opens the
+     * project "shop", its Monitoring tab draws the CPU series of the namespace that the monitoring
+     * API read from Prometheus (pod exporter series); the same on the workload page of "web".
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void projectAndWorkloadPagesHaveAMetricsTabDrawingSeriesFromPrometheus() throws Exception {
+        // a platform admin who can sign in directly (the bootstrap admin must first change its password)
+        String user = "{\"apiVersion\":\"iam.kubesphere.io/v1beta1\",\"kind\":\"User\",\"metadata\":{\"name\":\"ui-admin\","
+                + "\"annotations\":{\"iam.kubesphere.io/globalrole\":\"platform-admin\"}},"
+                + "\"spec\":{\"email\":\"ui-admin@example.com\",\"password\":\"Tessera-Ui-1\"}}";
+        HttpResponse<String> created = tessera.http("platform-admin").send("POST", "/kapis/iam.kubesphere.io/v1beta1/users", user);
+        assertThat(created.statusCode()).as(created.body()).isIn(200, 201);
+        // the tabs query the last 30 minutes once when opened: wait until Prometheus holds two points of each
+        for (String scope : new String[] {"/namespaces/shop", "/namespaces/shop/workloads/deployment/web"}) {
+            String metric = scope.contains("workloads") ? "workload_cpu_usage" : "namespace_cpu_usage";
+            await().atMost(DEADLINE).until(() -> {
+                long now = System.currentTimeMillis() / 1000;
+                JsonNode series = result(get("platform-admin", scope + "?metrics_filter=%5E" + metric + "%24&start=" + (now - 1800)
+                        + "&end=" + now + "&step=15s"), metric).path("data").path("result");
+                return series.size() > 0 && series.get(0).path("values").size() >= 2;
+            });
+        }
+        String base = tessera.baseUri().toString().replaceAll("/$", "");
+        try (ConsoleBrowser browser = new ConsoleBrowser()) {
+            browser.driver.manage().timeouts().scriptTimeout(java.time.Duration.ofSeconds(10));
+            try {
+                var driver = browser.driver;
+                driver.get(base + "/#/login");
+                browser.wait.until(d -> d.findElement(org.openqa.selenium.By.id("username"))).sendKeys("ui-admin");
+                driver.findElement(org.openqa.selenium.By.id("password")).sendKeys("Tessera-Ui-1");
+                driver.findElement(org.openqa.selenium.By.id("login-submit")).click();
+                // the extension's menu entry, titled from its module's locales: entries and locales are loaded
+                browser.wait.until(d -> !d.findElements(org.openqa.selenium.By.linkText("Cluster Status")).isEmpty());
+
+                driver.get(base + "/#/workspaces/retail/projects/shop");
+                assertChartOf(browser, "CPU usage (cores)");
+
+                driver.get(base + "/#/workspaces/retail/projects/shop/deployments/web");
+                browser.wait.until(d -> !d.findElements(org.openqa.selenium.By.cssSelector("#workload-pods-table tr[data-name]")).isEmpty());
+                assertThat(driver.findElements(org.openqa.selenium.By.cssSelector("#workload-pods-table tr[data-name]")))
+                        .extracting(e -> e.getAttribute("data-name")).containsExactlyInAnyOrder("web-7d9f-a", "web-7d9f-b");
+                assertChartOf(browser, "CPU usage (cores)");
+            } catch (RuntimeException | AssertionError e) {
+                Object watch = browser.driver.executeAsyncScript(
+                        "const done = arguments[arguments.length - 1];"
+                        + "const tok = JSON.parse(sessionStorage.getItem('tessera.token') || '{}').access_token;"
+                        + "const ctl = new AbortController(); setTimeout(() => ctl.abort(), 4000);"
+                        + "fetch('/kapis/extensions.tessera.io/v1alpha1/consoleentries/watch', {headers: {Authorization: 'Bearer ' + tok,"
+                        + " Accept: 'text/event-stream'}, signal: ctl.signal}).then(async r => { let s = r.status + ' ';"
+                        + " const rd = r.body.getReader(); try { for (;;) { const x = await rd.read(); if (x.done) break;"
+                        + " s += new TextDecoder().decode(x.value); } } catch (x) { s += ' [' + x.name + ']'; } done(s.slice(0, 600)); },"
+                        + " x => done('fetch failed: ' + x));");
+                throw new AssertionError(e.getMessage() + "\nwatch stream: " + watch + "\nat " + browser.driver.getCurrentUrl() + "\npage: "
+                        + browser.driver.findElement(org.openqa.selenium.By.tagName("body")).getText() + "\nconsole:\n" + browser.consoleLog(), e);
+            }
+        }
+    }
+
+    /** Opens the Monitoring tab and waits until the chart titled {@code title} draws a line of at least two points. */
+    static void assertChartOf(ConsoleBrowser browser, String title) {
+        var tab = browser.wait.until(d -> d.findElements(org.openqa.selenium.By.cssSelector("[role=tab]")).stream()
+                .filter(b -> b.getText().equals("Monitoring")).findFirst().orElse(null));
+        tab.click();
+        String d = browser.wait.until(driver -> driver.findElements(org.openqa.selenium.By.cssSelector("section.tsr-metrics figure")).stream()
+                .filter(f -> f.findElement(org.openqa.selenium.By.tagName("figcaption")).getText().startsWith(title + ": "))
+                .map(f -> f.findElement(org.openqa.selenium.By.tagName("path")).getAttribute("d"))
+                .filter(path -> path != null && path.contains("L")).findFirst().orElse(null));
+        assertThat(d).startsWith("M").matches("[ML0-9., -]+");
     }
 }

@@ -100,13 +100,15 @@ final class Channels {
         Smtp.Tls tls = switch (cfg.get("tls") == null ? "starttls" : String.valueOf(cfg.get("tls"))) {
             case "none" -> Smtp.Tls.NONE;
             case "tls" -> Smtp.Tls.TLS;
-            default -> Smtp.Tls.STARTTLS;
+            case "starttls" -> Smtp.Tls.STARTTLS;
+            default -> throw new IllegalArgumentException("spec.email.tls must be none, starttls or tls");
         };
         String user = cfg.get("username") instanceof String u ? u : null;
         String password = user == null ? null : receivers.secret(cfg.get("passwordSecret"), "spec.email.passwordSecret");
         List<String> rcpts = new ArrayList<>();
         to.forEach(t -> rcpts.add(String.valueOf(t)));
-        Smtp.send(new Smtp.Server(host, port, tls, Boolean.TRUE.equals(cfg.get("insecureSkipVerify")), user, password), from, rcpts,
+        Smtp.send(new Smtp.Server(host, port, tls, !Boolean.FALSE.equals(cfg.get("requireTLS")),
+                Boolean.TRUE.equals(cfg.get("insecureSkipVerify")), user, password), from, rcpts,
                 subject, body);
     }
 

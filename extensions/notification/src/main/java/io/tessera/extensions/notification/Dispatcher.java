@@ -3,26 +3,22 @@ package io.tessera.extensions.notification;
 import io.tessera.extension.api.ExtensionContext;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Delivers messages to receivers off the request thread, retrying failures with exponential
  * backoff ({@code delivery.backoffMillis} doubling up to 60 s, {@code delivery.maxAttempts}
- * attempts), and keeps the delivery log: one entry per attempt, the newest 1000, also written to
- * the log as key=value lines. The log is in memory: it restarts empty with the extension.
+ * attempts), and keeps the delivery log in Kubernetes ({@link DeliveryLog}: one object per
+ * delivery, one entry per attempt), also written to the log as key=value lines.
  */
 final class Dispatcher implements AutoCloseable {
-
-    private static final int LOG_SIZE = 1000;
 
     private final ExtensionContext context;
     private final Channels channels;
@@ -31,29 +27,61 @@ final class Dispatcher implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final Deque<Map<String, Object>> log = new ArrayDeque<>();
-    private final AtomicLong ids = new AtomicLong();
+    private final DeliveryLog log;
 
-    Dispatcher(ExtensionContext context, Channels channels) {
+    Dispatcher(ExtensionContext context, Channels channels, DeliveryLog log) {
         this.context = context;
         this.channels = channels;
+        this.log = log;
+        executor.scheduleWithFixedDelay(this::prune, 0, 1, TimeUnit.HOURS);
+    }
+
+    private Map<?, ?> delivery() {
+        return context.config().get("delivery") instanceof Map<?, ?> m ? m : Map.of();
+    }
+
+    private void prune() {
+        try {
+            int retentionDays = delivery().get("retentionDays") instanceof Number n ? Math.max(1, n.intValue()) : 7;
+            int maxRecords = delivery().get("maxRecords") instanceof Number n ? Math.max(1, n.intValue()) : 1000;
+            int deleted = log.prune(Duration.ofDays(retentionDays), maxRecords);
+            if (deleted > 0) {
+                context.logger().info("event=notification.deliveries.pruned deleted={}", deleted);
+            }
+        } catch (RuntimeException e) {
+            context.logger().warn("event=notification.deliveries.prune.failed error=\"{}\"", e.getMessage());
+        }
+    }
+
+    /** The delivery's record; failing to write it (API server down) does not hold the notification back. */
+    private String open(Map<String, Object> receiver, Message m) {
+        String id = newId();
+        try {
+            log.open(id, receiver, type(receiver), m);
+        } catch (RuntimeException e) {
+            context.logger().warn("event=notification.delivery.record.failed id={} error=\"{}\"", id, e.getMessage());
+        }
+        return id;
+    }
+
+    /** Unique across replicas and restarts: the record's name. */
+    private static String newId() {
+        return "d-" + Long.toString(System.currentTimeMillis(), 36) + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     private int maxAttempts() {
-        Object d = context.config().get("delivery");
-        return d instanceof Map<?, ?> m && m.get("maxAttempts") instanceof Number n ? Math.max(1, n.intValue()) : 5;
+        return delivery().get("maxAttempts") instanceof Number n ? Math.max(1, n.intValue()) : 5;
     }
 
     private long backoffMillis() {
-        Object d = context.config().get("delivery");
-        return d instanceof Map<?, ?> m && m.get("backoffMillis") instanceof Number n ? Math.max(10, n.longValue()) : 1000;
+        return delivery().get("backoffMillis") instanceof Number n ? Math.max(10, n.longValue()) : 1000;
     }
 
     /** Queues delivery of {@code m} to each receiver; returns the delivery ids. */
     List<String> submit(Message m, List<Map<String, Object>> receivers) {
         List<String> out = new ArrayList<>();
         for (Map<String, Object> r : receivers) {
-            String id = "d-" + ids.incrementAndGet();
+            String id = open(r, m);
             out.add(id);
             executor.execute(() -> attempt(id, r, m, 1, backoffMillis()));
         }
@@ -62,7 +90,7 @@ final class Dispatcher implements AutoCloseable {
 
     /** One synchronous attempt ("send test"): the log entry of that attempt. */
     Map<String, Object> sendNow(Map<String, Object> receiver, Message m) {
-        String id = "d-" + ids.incrementAndGet();
+        String id = open(receiver, m);
         return once(id, receiver, m, 1, false);
     }
 
@@ -77,7 +105,7 @@ final class Dispatcher implements AutoCloseable {
 
     private Map<String, Object> once(String id, Map<String, Object> receiver, Message m, int n, boolean retryOnFailure) {
         String name = Receivers.name(receiver);
-        String type = String.valueOf(Receivers.spec(receiver).get("type"));
+        String type = type(receiver);
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("id", id);
         entry.put("receiver", name);
@@ -100,19 +128,28 @@ final class Dispatcher implements AutoCloseable {
         }
         context.logger().info("event=notification.delivery id={} receiver={} type={} source={} attempt={} status={} error=\"{}\"", id,
                 name, type, m.source(), n, entry.get("status"), entry.getOrDefault("error", ""));
-        synchronized (log) {
-            log.addFirst(entry);
-            while (log.size() > LOG_SIZE) {
-                log.removeLast();
-            }
+        Map<String, Object> attempt = new LinkedHashMap<>();
+        attempt.put("attempt", n);
+        attempt.put("time", entry.get("time"));
+        attempt.put("status", entry.get("status"));
+        if (entry.get("error") != null) {
+            attempt.put("error", entry.get("error"));
+        }
+        try {
+            log.record(id, attempt);
+        } catch (RuntimeException e) {
+            // the notification went out (or not) either way; the log line above still has it
+            context.logger().warn("event=notification.delivery.record.failed id={} error=\"{}\"", id, e.getMessage());
         }
         return entry;
     }
 
+    private static String type(Map<String, Object> receiver) {
+        return String.valueOf(Receivers.spec(receiver).get("type"));
+    }
+
     List<Map<String, Object>> log(String receiver) {
-        synchronized (log) {
-            return log.stream().filter(e -> receiver == null || receiver.equals(e.get("receiver"))).toList();
-        }
+        return log.entries(receiver);
     }
 
     @Override

@@ -13,7 +13,14 @@ public final class NotificationExtension implements Extension {
     @Override
     public void start(ExtensionContext context) {
         Receivers receivers = new Receivers(context);
-        dispatcher = new Dispatcher(context, new Channels(receivers));
+        DeliveryLog log = new DeliveryLog(context);
+        try {
+            log.ensureNamespace();
+        } catch (RuntimeException e) {
+            // deliveries still go out; recording them fails (and is logged) until the namespace exists
+            context.logger().warn("event=notification.namespace.failed namespace={} error=\"{}\"", context.namespace(), e.getMessage());
+        }
+        dispatcher = new Dispatcher(context, new Channels(receivers), log);
         NotificationResource resource = new NotificationResource(context, receivers, dispatcher);
         context.kapis(Receivers.GROUP, Receivers.VERSION, new Application() {
             @Override

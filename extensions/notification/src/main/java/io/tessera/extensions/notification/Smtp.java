@@ -26,7 +26,12 @@ final class Smtp {
 
     enum Tls { NONE, STARTTLS, TLS }
 
-    record Server(String host, int port, Tls tls, boolean insecureSkipVerify, String username, String password) {
+    /**
+     * {@code requireTLS} (KubeSphere's notification-manager field, default true) applies to
+     * {@code STARTTLS}: a server that does not offer it is refused rather than spoken to in plain
+     * text; false sends in plain text to such a server (opportunistic).
+     */
+    record Server(String host, int port, Tls tls, boolean requireTls, boolean insecureSkipVerify, String username, String password) {
     }
 
     private Smtp() {
@@ -42,12 +47,17 @@ final class Smtp {
             }
             Conversation c = new Conversation(socket);
             c.expect(220);
-            c.command("EHLO tessera", 250);
+            List<String> extensions = c.command("EHLO tessera", 250);
             if (server.tls() == Tls.STARTTLS) {
-                c.command("STARTTLS", 220);
-                socket = tls(server, socket);
-                c = new Conversation(socket);
-                c.command("EHLO tessera", 250);
+                if (extensions.stream().anyMatch(l -> l.length() > 4 && l.substring(4).trim().equalsIgnoreCase("STARTTLS"))) {
+                    c.command("STARTTLS", 220);
+                    socket = tls(server, socket);
+                    c = new Conversation(socket);
+                    c.command("EHLO tessera", 250);
+                } else if (server.requireTls()) {
+                    // before AUTH: the credentials never cross the wire in plain text
+                    throw new IOException("SMTP server " + server.host() + " does not offer STARTTLS and requireTLS is set");
+                }
             }
             if (server.username() != null && !server.username().isEmpty()) {
                 String token = Base64.getEncoder().encodeToString(("\0" + server.username() + "\0" + server.password())
@@ -131,24 +141,28 @@ final class Smtp {
             out = socket.getOutputStream();
         }
 
-        void command(String line, int expected) throws IOException {
+        /** Sends a command; the reply's lines (e.g. EHLO's extensions). */
+        List<String> command(String line, int expected) throws IOException {
             out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
-            expect(expected);
+            return expect(expected);
         }
 
-        void expect(int code) throws IOException {
+        List<String> expect(int code) throws IOException {
+            List<String> lines = new java.util.ArrayList<>();
             String line;
             do {
                 line = in.readLine();
                 if (line == null) {
                     throw new IOException("SMTP server closed the connection");
                 }
+                lines.add(line);
             } while (line.length() > 3 && line.charAt(3) == '-');
             if (!line.startsWith(String.valueOf(code))) {
                 // the server's reply, never the command (it may carry credentials)
                 throw new IOException("SMTP: expected " + code + ", got \"" + line + "\"");
             }
+            return lines;
         }
     }
 }

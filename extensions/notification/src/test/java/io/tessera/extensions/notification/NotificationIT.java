@@ -27,13 +27,17 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The notification extension delivering to a real SMTP server (GreenMail, SMTPS with
  * authentication) and to local HTTP receivers that check each service's documented payload.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NotificationIT {
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -51,7 +55,12 @@ class NotificationIT {
             .withGroup("notification.kubesphere.io").withVersion("v2beta2").withKind("Receiver").withPlural("receivers")
             .withNamespaced(false).build();
 
+    static final ResourceDefinitionContext DELIVERIES = new ResourceDefinitionContext.Builder()
+            .withGroup("notification.tessera.io").withVersion("v1alpha1").withKind("Delivery").withPlural("deliveries")
+            .withNamespaced(true).build();
+
     static GreenMail mail;
+    static StartTlsFront startTls;
     static HttpReceivers http;
 
     static int freePort() throws Exception {
@@ -62,9 +71,11 @@ class NotificationIT {
 
     @BeforeAll
     static void receivers() throws Exception {
-        mail = new GreenMail(new ServerSetup(freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTPS));
+        mail = new GreenMail(new ServerSetup[] {new ServerSetup(freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTPS),
+            new ServerSetup(freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP)});
         mail.setUser("alerts@example.com", "alerts-bot", SMTP_PASSWORD);
         mail.start();
+        startTls = new StartTlsFront(mail.getSmtp().getPort());
         http = new HttpReceivers();
         var k = tessera.kubernetes();
         if (k.namespaces().withName(NS).get() == null) {
@@ -89,16 +100,26 @@ class NotificationIT {
         receiver("hook", Map.of("type", "webhook", "webhook", Map.of("url", http.url("/hook"), "tokenSecret", Map.of("name", "hook-token"))));
         receiver("team-a-only", Map.of("type", "webhook", "scope", Map.of("namespaces", List.of("team-a")),
                 "webhook", Map.of("url", http.url("/team-a"))));
+        // disabled: reached only by "send test", so alert routing in the other tests is unchanged
+        receiver("mail-starttls", Map.of("type", "email", "enabled", false, "email", Map.of("host", "127.0.0.1", "port", startTls.port(),
+                "tls", "starttls", "insecureSkipVerify", true, "from", "alerts@example.com", "to", List.of("starttls@example.com"),
+                "username", "alerts-bot", "passwordSecret", Map.of("name", "smtp"))));
+        receiver("mail-no-starttls", Map.of("type", "email", "enabled", false, "email", Map.of("host", "127.0.0.1",
+                "port", mail.getSmtp().getPort(), "tls", "starttls", "from", "alerts@example.com", "to", List.of("plain@example.com"),
+                "username", "alerts-bot", "passwordSecret", Map.of("name", "smtp"))));
         receiver("flaky", Map.of("type", "webhook", "severities", List.of("critical"), "webhook", Map.of("url", http.url("/flaky"))));
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         if (mail != null) {
             mail.stop();
         }
         if (http != null) {
             http.close();
+        }
+        if (startTls != null) {
+            startTls.close();
         }
     }
 
@@ -204,10 +225,31 @@ class NotificationIT {
     }
 
     @Test
+    void emailGoesOverStartTlsAndAServerWithoutStartTlsIsRefusedBeforeAuth() throws Exception {
+        HttpResponse<String> r = post("/receivers/mail-starttls/test", Map.of());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(JSON.readTree(r.body()).path("status").asText()).as(r.body()).isEqualTo("Succeeded");
+        assertThat(startTls.handshakes).containsAnyOf("TLSv1.3", "TLSv1.2");
+        assertThat(startTls.plainCommands).as("commands sent before STARTTLS").isEmpty();
+        assertThat(messages()).anySatisfy(m -> {
+            assertThat(subject(m)).isEqualTo("[TEST] Tessera");
+            assertThat(m.getAllRecipients()[0].toString()).isEqualTo("starttls@example.com");
+        });
+
+        // GreenMail's plain SMTP port offers no STARTTLS: refused (requireTLS defaults to true), nothing sent
+        HttpResponse<String> refused = post("/receivers/mail-no-starttls/test", Map.of());
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(200);
+        JsonNode entry = JSON.readTree(refused.body());
+        assertThat(entry.path("status").asText()).isEqualTo("Failed");
+        assertThat(entry.path("error").asText()).contains("does not offer STARTTLS and requireTLS is set").doesNotContain(SMTP_PASSWORD);
+        assertThat(messages()).noneSatisfy(m -> assertThat(m.getAllRecipients()[0].toString()).isEqualTo("plain@example.com"));
+    }
+
+    @Test
     void credentialsAreNeverReturnedAndBadInputIsAStatus() throws Exception {
         HttpResponse<String> list = tessera.http("platform-admin").get(API + "/receivers");
         assertThat(list.statusCode()).isEqualTo(200);
-        assertThat(JSON.readTree(list.body()).path("totalItems").asInt()).isEqualTo(7);
+        assertThat(JSON.readTree(list.body()).path("totalItems").asInt()).isEqualTo(9);
         for (String secret : List.of(SMTP_PASSWORD, DING_SECRET, "tok123", "hook-token-value", "XXXX")) {
             assertThat(list.body()).doesNotContain(secret);
             assertThat(tessera.http("platform-admin").get(API + "/deliveries").body()).doesNotContain(secret);
@@ -218,6 +260,28 @@ class NotificationIT {
         assertThat(post("/events", Map.of("reason", "X", "severity", "apocalyptic")).statusCode()).isEqualTo(400);
         assertThat(tessera.http("platform-regular").get(API + "/receivers").statusCode()).isEqualTo(403);
         assertThat(tessera.http("platform-regular").send("POST", API + "/events", "{\"reason\":\"x\"}").statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE) // restarts the shared kernel: last
+    void deliveryLogIsKeptInKubernetesAndSurvivesAKernelRestart() throws Exception {
+        HttpResponse<String> r = post("/events", Map.of("reason", "RestartProbe", "message", "before the restart", "namespace", "team-a"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        await().atMost(DEADLINE).until(() -> log("team-a-only").stream()
+                .anyMatch(e -> e.path("title").asText().equals("RestartProbe") && e.path("status").asText().equals("Succeeded")));
+        JsonNode before = log("team-a-only").stream().filter(e -> e.path("title").asText().equals("RestartProbe")).findFirst().orElseThrow();
+        String id = before.path("id").asText();
+        GenericKubernetesResource record = tessera.kubernetes().genericKubernetesResources(DELIVERIES).inNamespace(NS).withName(id).get();
+        assertThat(record).as("Delivery object " + id).isNotNull();
+        assertThat(record.getAdditionalProperties().get("spec").toString()).contains("receiver=team-a-only");
+        assertThat(record.getAdditionalProperties().get("status").toString()).contains("state=Succeeded").contains("attemptCount=1");
+
+        tessera.restart();
+
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> log("team-a-only").stream()
+                .anyMatch(e -> e.path("id").asText().equals(id)));
+        JsonNode after = log("team-a-only").stream().filter(e -> e.path("id").asText().equals(id)).findFirst().orElseThrow();
+        assertThat(after).isEqualTo(before);
     }
 
     static HttpReceivers.Request about(String path) {
