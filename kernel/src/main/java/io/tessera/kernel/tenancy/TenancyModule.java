@@ -80,6 +80,8 @@ public final class TenancyModule implements KernelModule {
         SharedIndexInformer<ResourceQuota> projectQuotas = keep(client.resourceQuotas().inAnyNamespace().inform());
         quotaAdmission = new QuotaAdmission(client, projects.namespaces(), workspaceQuotas, projectQuotas);
         keep(new QuotaStatusController(client, quotaAdmission, workspaceQuotas, projectQuotas));
+        context.provide(io.tessera.kernel.spi.KubernetesWriteAdmission.class,
+                new io.tessera.kernel.tenancy.quotas.ProxyQuotaAdmission(quotaAdmission));
 
         context.mountKapis(TenancyTypes.TENANT_GROUP, TenancyTypes.TENANT_VERSION,
                 new TenantResource(client, visibility, workspaces.templates(), projects.namespaces(), cluster.informer()),
