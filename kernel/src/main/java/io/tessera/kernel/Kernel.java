@@ -19,6 +19,7 @@ import io.tessera.kernel.kubeproxy.Upstream;
 import io.tessera.kernel.metrics.HttpMetrics;
 import io.tessera.kernel.modules.DefaultKernelContext;
 import io.tessera.kernel.modules.ModuleHost;
+import io.tessera.kernel.modules.ModuleServices;
 import io.tessera.kernel.osgi.FelixHost;
 import io.tessera.kernel.osgi.KapisWhiteboard;
 import io.tessera.kernel.routing.RouteTable;
@@ -168,7 +169,10 @@ public final class Kernel implements AutoCloseable {
             }
             long kubeUp = System.nanoTime();
 
-            DefaultKernelContext context = new DefaultKernelContext(config, kube.client(), security, routes, readiness, osgi, audit);
+            ModuleServices services = new ModuleServices();
+            gateway.connectModules(services);
+            DefaultKernelContext context = new DefaultKernelContext(config, kube.client(), security, routes, readiness, osgi, audit,
+                    services);
             context.deferMounts();
             // KubeSphere's kubeconfig download, part of the Kubernetes proxy feature (issue 9)
             context.mountKapis("resources.kubesphere.io", "v1alpha2", new KubeconfigResource(config, gateway.httpsUri()));

@@ -42,6 +42,7 @@ public final class Gateway {
     private ServerConnector https;
     private final KubeProxy kubernetes;
     private volatile Upstream upstream;
+    private volatile io.tessera.kernel.modules.ModuleServices modules;
 
     public Gateway(Security security, RouteTable routes, HealthEndpoints health, VersionEndpoint version,
             HttpMetrics metrics, AuditBus audit, String hostClusterName) {
@@ -59,7 +60,8 @@ public final class Gateway {
         holder.setAsyncSupported(true);
         applications.addServlet(holder, "/*");
 
-        kubernetes = new KubeProxy(() -> upstream, security::authorizer);
+        kubernetes = new KubeProxy(() -> upstream, security::authorizer, () -> modules == null ? java.util.Optional.empty()
+                : modules.lookup(io.tessera.kernel.spi.KubernetesWriteAdmission.class));
         Router router = new Router(applications, routes, health, version, metrics, kubernetes);
         AuditStage auditStage = new AuditStage(audit, router);
         AuthorizationStage authz = new AuthorizationStage(security, auditStage);
@@ -111,6 +113,11 @@ public final class Gateway {
     /** The cluster {@code /api} and {@code /apis} are proxied to; until set they answer 503. */
     public void connectKubernetes(Upstream cluster) {
         this.upstream = cluster;
+    }
+
+    /** The modules' services, for the proxy's admission check (looked up per request). */
+    public void connectModules(io.tessera.kernel.modules.ModuleServices services) {
+        this.modules = services;
     }
 
     /** An in-memory connector for tests of the chain that need no socket. */
@@ -193,6 +200,7 @@ public final class Gateway {
         } catch (Exception e) {
             LOG.warn("event=http.stop.failed error={}", e.toString());
         }
+        kubernetes.close();
     }
 
     private void stopQuietly() {

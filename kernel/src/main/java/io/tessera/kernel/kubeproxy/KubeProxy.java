@@ -4,29 +4,36 @@ import io.tessera.kernel.http.Status;
 import io.tessera.kernel.routing.RequestInfo;
 import io.tessera.kernel.security.Authorizer;
 import io.tessera.kernel.security.UserInfo;
+import io.tessera.kernel.spi.KubernetesWriteAdmission;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.util.Blocker;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +43,9 @@ import org.slf4j.LoggerFactory;
  * platform's chain; this forwards the request with the platform's own credentials plus
  * {@code Impersonate-*} headers for the caller, and drops the caller's {@code Authorization}.
  *
- * <p>Responses are streamed: every chunk read from the API server is written (and so flushed) to
- * the client at once, which is what a watch or {@code logs -f} needs. Upgrade requests (exec,
+ * <p>Responses are streamed without a blocking thread ({@code Relay}): every chunk the Jetty client
+ * reads from the API server is written to the caller at once, which is what a watch or
+ * {@code logs -f} needs. Upgrade requests (exec,
  * attach, port-forward over WebSocket or SPDY) become a byte tunnel ({@link UpgradeTunnel}).
  * {@code SelfSubjectAccessReview}s are answered here by the platform's RBAC.
  */
@@ -55,40 +63,87 @@ public final class KubeProxy {
 
     private final Supplier<Upstream> upstream;
     private final Supplier<Authorizer> authorizer;
-    private volatile HttpClient client;
-    private volatile Upstream clientFor;
+    private final Supplier<Optional<KubernetesWriteAdmission>> admission;
+    private volatile UpstreamClient client;
 
     public KubeProxy(Supplier<Upstream> upstream, Supplier<Authorizer> authorizer) {
+        this(upstream, authorizer, Optional::empty);
+    }
+
+    /** @param admission looked up per request: the module providing it may start after the proxy serves */
+    public KubeProxy(Supplier<Upstream> upstream, Supplier<Authorizer> authorizer,
+            Supplier<Optional<KubernetesWriteAdmission>> admission) {
         this.upstream = upstream;
         this.authorizer = authorizer;
+        this.admission = admission;
+    }
+
+    /** One started Jetty client per upstream, shared by all requests (connections are re-used). */
+    private record UpstreamClient(Upstream upstream, HttpClient http) {
     }
 
     private HttpClient client(Upstream up) {
-        HttpClient c = client;
-        if (c == null || clientFor != up) {
-            synchronized (this) {
-                if (client == null || clientFor != up) {
-                    HttpClient.Builder b = HttpClient.newBuilder()
-                            .version(HttpClient.Version.HTTP_1_1)
-                            .followRedirects(HttpClient.Redirect.NEVER)
-                            .connectTimeout(Duration.ofSeconds(10))
-                            // blocking reads of upstream bodies happen on Jetty's threads; the
-                            // client's own work needs only a few
-                            .executor(Executors.newCachedThreadPool(r -> {
-                                Thread t = new Thread(r, "tessera-kubeproxy");
-                                t.setDaemon(true);
-                                return t;
-                            }));
-                    if (up.tls() != null) {
-                        b.sslContext(up.tls());
-                    }
-                    client = b.build();
-                    clientFor = up;
-                }
-                c = client;
-            }
+        UpstreamClient c = client;
+        if (c != null && c.upstream() == up) {
+            return c.http();
         }
-        return c;
+        synchronized (this) {
+            c = client;
+            if (c == null || c.upstream() != up) {
+                HttpClient http = newClient(up);
+                if (c != null) {
+                    stopQuietly(c.http());
+                }
+                client = c = new UpstreamClient(up, http);
+            }
+            return c.http();
+        }
+    }
+
+    private static HttpClient newClient(Upstream up) {
+        ClientConnector connector = new ClientConnector();
+        connector.setConnectTimeout(Duration.ofSeconds(10));
+        if (up.tls() != null) {
+            SslContextFactory.Client tls = new SslContextFactory.Client();
+            tls.setSslContext(up.tls());
+            connector.setSslContextFactory(tls);
+        }
+        QueuedThreadPool threads = new QueuedThreadPool(64, 2);
+        threads.setName("tessera-kubeproxy");
+        threads.setDaemon(true);
+        connector.setExecutor(threads);
+        HttpClient http = new HttpClient(new HttpClientTransportOverHTTP(connector));
+        http.setExecutor(threads);
+        http.setFollowRedirects(false);
+        // the caller's own User-Agent is forwarded; bodies pass through as the API server sent them
+        http.setUserAgentField(null);
+        http.getContentDecoderFactories().clear();
+        // a watch or `logs -f` may be quiet for minutes; Kubernetes ends a watch itself (timeoutSeconds)
+        http.setIdleTimeout(Duration.ofMinutes(30).toMillis());
+        http.setMaxConnectionsPerDestination(256);
+        try {
+            http.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the Kubernetes API client: " + e.getMessage(), e);
+        }
+        return http;
+    }
+
+    /** Stops the upstream client (its connections and threads). */
+    public synchronized void close() {
+        UpstreamClient c = client;
+        client = null;
+        if (c != null) {
+            stopQuietly(c.http());
+        }
+    }
+
+    private static void stopQuietly(HttpClient http) {
+        try {
+            http.stop();
+        } catch (Exception e) {
+            LOG.debug("event=kubeproxy.client.stop.failed error={}", e.toString());
+        }
     }
 
     /** Serves one request; always completes the callback. */
@@ -121,70 +176,199 @@ public final class KubeProxy {
             new Status(400, "BadRequest", "cannot read the request body: " + e.getMessage()).write(response, callback);
             return;
         }
-        URI target = up.resolve(info.path(), request.getHttpURI().getQuery());
-        HttpRequest.Builder out = HttpRequest.newBuilder(target)
-                .method(request.getMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(body));
-        for (HttpField f : request.getHeaders()) {
-            if (forwardable(f.getName())) {
-                out.header(f.getName(), f.getValue());
-            }
-        }
-        for (Map.Entry<String, String> h : credentialHeaders(up, user)) {
-            out.header(h.getKey(), h.getValue());
-        }
-        HttpResponse<InputStream> in;
-        try {
-            in = client(up).send(out.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) {
-            LOG.warn("event=kubeproxy.upstream.failed upstream={} path={} error={}", up.base(), info.path(), e.toString());
-            new Status(503, "ServiceUnavailable", "the Kubernetes API at " + up.base() + " cannot be reached: "
-                    + e.getClass().getSimpleName()).write(response, callback);
+        if (refusedByAdmission(request, response, callback, up, user, info, body)) {
             return;
+        }
+        URI target = up.resolve(info.path(), request.getHttpURI().getQuery());
+        org.eclipse.jetty.client.Request out = client(up).newRequest(target).method(request.getMethod());
+        out.headers(h -> {
+            for (HttpField f : request.getHeaders()) {
+                if (forwardable(f.getName())) {
+                    h.add(f);
+                }
+            }
+            for (Map.Entry<String, String> c : credentialHeaders(up, user)) {
+                h.add(c.getKey(), c.getValue());
+            }
+        });
+        if (body.length > 0) {
+            String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+            out.body(new BytesRequestContent(type, body));
+        }
+        new Relay(out, request, response, callback, up, info, streams(info, request)).send();
+    }
+
+    /**
+     * A module's admission check ({@link KubernetesWriteAdmission}, tenancy's workspace quota) for
+     * a create, update or patch of a resource it concerns: the same request goes to the API server
+     * as a dry run ({@code dryRun=All}, so defaults, patches and server-side apply are resolved by
+     * the API server, whatever the body's format), and the resulting object is checked. A refusal
+     * is answered here as 403 and nothing is written. A dry run the API server refuses (invalid,
+     * conflict …) skips the check: the real request gets the same answer.
+     *
+     * @return true when the response has been answered
+     */
+    private boolean refusedByAdmission(Request request, Response response, Callback callback, Upstream up, UserInfo user,
+            RequestInfo info, byte[] body) {
+        String method = request.getMethod();
+        if (!info.resourceRequest() || !info.subresource().isEmpty() || info.resource().isEmpty()
+                || !(method.equals("POST") || method.equals("PUT") || method.equals("PATCH"))) {
+            return false;
+        }
+        Optional<KubernetesWriteAdmission> check = admission.get();
+        if (check.isEmpty() || !check.get().concerns(info.apiGroup(), info.resource())) {
+            return false;
+        }
+        String query = request.getHttpURI().getQuery();
+        URI target = up.resolve(info.path(), (query == null || query.isEmpty() ? "" : query + "&") + "dryRun=All");
+        org.eclipse.jetty.client.Request dryRun = client(up).newRequest(target).method(method).timeout(30, TimeUnit.SECONDS);
+        dryRun.headers(h -> {
+            for (HttpField f : request.getHeaders()) {
+                if (forwardable(f.getName()) && !f.is(HttpHeader.ACCEPT.asString())) {
+                    h.add(f);
+                }
+            }
+            h.put(HttpHeader.ACCEPT, "application/json");
+            for (Map.Entry<String, String> c : credentialHeaders(up, user)) {
+                h.add(c.getKey(), c.getValue());
+            }
+        });
+        if (body.length > 0) {
+            dryRun.body(new BytesRequestContent(request.getHeaders().get(HttpHeader.CONTENT_TYPE), body));
+        }
+        ContentResponse result;
+        try {
+            result = dryRun.send();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             new Status(503, "ServiceUnavailable", "interrupted").write(response, callback);
-            return;
+            return true;
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            LOG.warn("event=kubeproxy.upstream.failed upstream={} path={} error={}", up.base(), info.path(), e.toString());
+            new Status(503, "ServiceUnavailable", "the Kubernetes API at " + up.base() + " cannot be reached: "
+                    + e.getClass().getSimpleName()).write(response, callback);
+            return true;
         }
-        response.setStatus(in.statusCode());
-        in.headers().map().forEach((name, values) -> {
-            if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT)) || name.equalsIgnoreCase("content-length")) {
-                for (String v : values) {
-                    response.getHeaders().add(name, v);
-                }
-            }
-        });
-        stream(in.body(), response, callback, info);
+        if (result.getStatus() != 200 && result.getStatus() != 201) {
+            return false;
+        }
+        Map<String, Object> object;
+        try {
+            object = JSON.readValue(result.getContent(), MAP);
+        } catch (IOException e) {
+            LOG.warn("event=kubeproxy.admission.unreadable path={} error={}", info.path(), e.toString());
+            return false;
+        }
+        Optional<String> refusal = check.get().refusal(result.getStatus() == 201 ? "CREATE" : "UPDATE", object);
+        if (refusal.isEmpty()) {
+            return false;
+        }
+        LOG.info("event=kubeproxy.admission.refused user={} verb={} path={}", user.name(), info.verb(), info.path());
+        new Status(403, "Forbidden", refusal.get()).write(response, callback);
+        return true;
     }
 
-    /** Copies the upstream body chunk by chunk; each write reaches the client before the next read. */
-    private static void stream(InputStream body, Response response, Callback callback, RequestInfo info) {
-        byte[] buf = new byte[16 * 1024];
-        try (body) {
-            // commit the head now: a watch's client learns it is established before any event
-            try (Blocker.Callback head = Blocker.callback()) {
-                response.write(false, ByteBuffer.allocate(0), head);
-                head.block();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> MAP = new com.fasterxml.jackson.core.type.TypeReference<>() {
+    };
+
+    /**
+     * Watches and followed logs are flushed as they arrive, head first (a watch's client learns it
+     * is established before any event). Other responses are written as the API server sends them
+     * too, without committing early, so a short answer keeps its {@code Content-Length}.
+     */
+    static boolean streams(RequestInfo info, Request request) {
+        if ("watch".equals(info.verb())) {
+            return true;
+        }
+        String query = request.getHttpURI().getQuery();
+        return query != null && (query.contains("watch=true") || query.contains("watch=1") || query.contains("follow=true"));
+    }
+
+    /**
+     * One forwarded exchange, without a blocking thread: the Jetty client reads the API server's
+     * response and each chunk is written to the caller as it arrives (non-blocking, demand-driven),
+     * so neither side buffers a whole body and no thread waits on either socket.
+     */
+    private static final class Relay implements org.eclipse.jetty.client.Response.Listener {
+        private final org.eclipse.jetty.client.Request out;
+        private final Request request;
+        private final Response response;
+        private final Callback callback;
+        private final Upstream up;
+        private final RequestInfo info;
+        private final boolean streaming;
+        private final AtomicBoolean answered = new AtomicBoolean();
+        private volatile boolean headersRelayed;
+
+        Relay(org.eclipse.jetty.client.Request out, Request request, Response response, Callback callback, Upstream up,
+                RequestInfo info, boolean streaming) {
+            this.out = out;
+            this.request = request;
+            this.response = response;
+            this.callback = callback;
+            this.up = up;
+            this.info = info;
+            this.streaming = streaming;
+        }
+
+        void send() {
+            // the caller went away (kubectl stopped watching): stop reading from the API server too
+            request.addFailureListener(x -> out.abort(x));
+            if (streaming) {
+                out.idleTimeout(30, TimeUnit.MINUTES);
+            } else {
+                out.idleTimeout(2, TimeUnit.MINUTES);
             }
-            int n;
-            while ((n = body.read(buf)) >= 0) {
-                if (n == 0) {
-                    continue;
+            out.onResponseListener(this).send(this);
+        }
+
+        @Override
+        public void onHeaders(org.eclipse.jetty.client.Response upstreamResponse) {
+            response.setStatus(upstreamResponse.getStatus());
+            for (HttpField f : upstreamResponse.getHeaders()) {
+                String n = f.getLowerCaseName();
+                if (!HOP_BY_HOP.contains(n) || n.equals("content-length")) {
+                    response.getHeaders().add(f);
                 }
-                try (Blocker.Callback written = Blocker.callback()) {
-                    response.write(false, ByteBuffer.wrap(buf, 0, n), written);
-                    written.block();
-                }
-                // a fresh buffer: Jetty may still hold the previous one in a gather write
-                buf = new byte[16 * 1024];
             }
-            response.write(true, null, callback);
-        } catch (IOException e) {
-            // the client went away (watch closed by kubectl) or the API server closed mid-body
-            LOG.debug("event=kubeproxy.stream.ended path={} error={}", info.path(), e.toString());
-            callback.failed(e);
-        } catch (RuntimeException e) {
-            callback.failed(e);
+            headersRelayed = true;
+        }
+
+        @Override
+        public void onContentSource(org.eclipse.jetty.client.Response upstreamResponse, Content.Source source) {
+            if (!answered.compareAndSet(false, true)) {
+                source.fail(new IOException("already answered"));
+                return;
+            }
+            Callback done = Callback.from(callback::succeeded, x -> {
+                LOG.debug("event=kubeproxy.stream.ended path={} error={}", info.path(), x.toString());
+                out.abort(x);
+                callback.failed(x);
+            });
+            if (streaming) {
+                response.write(false, ByteBuffer.allocate(0), Callback.from(() -> Content.copy(source, response, done), done::failed));
+            } else {
+                Content.copy(source, response, done);
+            }
+        }
+
+        @Override
+        public void onComplete(Result result) {
+            if (!answered.compareAndSet(false, true)) {
+                return; // the copy completes the callback
+            }
+            if (result.isSucceeded()) {
+                response.write(true, null, callback); // a response without a body
+            } else if (!headersRelayed && !response.isCommitted()) {
+                Throwable e = result.getFailure();
+                LOG.warn("event=kubeproxy.upstream.failed upstream={} path={} error={}", up.base(), info.path(), e.toString());
+                response.getHeaders().clear();
+                new Status(503, "ServiceUnavailable", "the Kubernetes API at " + up.base() + " cannot be reached: "
+                        + e.getClass().getSimpleName()).write(response, callback);
+            } else {
+                callback.failed(result.getFailure());
+            }
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /** The kernel's side of {@link KernelContext}: every call lands in the live request chain. */
@@ -29,6 +30,7 @@ public final class DefaultKernelContext implements KernelContext {
     private final Readiness readiness;
     private final io.tessera.kernel.osgi.FelixHost osgi;
     private final io.tessera.kernel.audit.AuditBus audit;
+    private final ModuleServices services;
     /** Resources per prefix: a second mount of the same prefix adds to the first. */
     private final Map<String, List<Object>> mounted = new HashMap<>();
     /** Prefixes mounted while {@link #deferMounts deferred}, in the order first mounted. */
@@ -37,12 +39,13 @@ public final class DefaultKernelContext implements KernelContext {
 
     public DefaultKernelContext(KernelConfig config, KubernetesClient kubernetes, Security security,
             RouteTable routes, Readiness readiness) {
-        this(config, kubernetes, security, routes, readiness, null, new io.tessera.kernel.audit.AuditBus());
+        this(config, kubernetes, security, routes, readiness, null, new io.tessera.kernel.audit.AuditBus(), new ModuleServices());
     }
 
     public DefaultKernelContext(KernelConfig config, KubernetesClient kubernetes, Security security,
             RouteTable routes, Readiness readiness, io.tessera.kernel.osgi.FelixHost osgi,
-            io.tessera.kernel.audit.AuditBus audit) {
+            io.tessera.kernel.audit.AuditBus audit, ModuleServices services) {
+        this.services = services;
         this.osgi = osgi;
         this.audit = audit;
         this.config = config;
@@ -168,5 +171,15 @@ public final class DefaultKernelContext implements KernelContext {
     @Override
     public io.tessera.kernel.audit.AuditBus auditBus() {
         return audit;
+    }
+
+    @Override
+    public <T> void provide(Class<T> type, T service) {
+        services.provide(type, service);
+    }
+
+    @Override
+    public <T> Optional<T> lookup(Class<T> type) {
+        return services.lookup(type);
     }
 }

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.tessera.kernel.config.KernelConfig;
 import io.tessera.kernel.security.Authenticator;
 import io.tessera.kernel.security.Authorizer;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /** What the kernel offers its modules while they start. */
@@ -44,4 +45,19 @@ public interface KernelContext {
 
     /** The in-kernel audit bus: request events, and events modules add (e.g. refused extension calls). */
     io.tessera.kernel.audit.AuditBus auditBus();
+
+    /**
+     * Offers a service to the other modules (and the kernel, e.g. {@link KubernetesWriteAdmission}
+     * to the Kubernetes proxy): one per type, for the kernel's lifetime.
+     *
+     * @throws IllegalStateException when a service of that type is already provided
+     */
+    <T> void provide(Class<T> type, T service);
+
+    /**
+     * The service of that type another module provided, or empty. Modules may start in any order
+     * (and concurrently), so look a service up when it is used (per request), not once in
+     * {@code start}; an absent service means "that module is not (yet) there".
+     */
+    <T> Optional<T> lookup(Class<T> type);
 }

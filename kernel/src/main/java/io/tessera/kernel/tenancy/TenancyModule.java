@@ -98,6 +98,8 @@ public final class TenancyModule implements KernelModule {
         leaderGate = keep(new LeaderGate(client, IamTypes.SYSTEM_NAMESPACE, LEASE_NAME, LeaderGate.identity("tenancy"),
                 context.config().leaderElection()));
         leaderGate.run(() -> reconcilers.forEach(Reconciler::activate), () -> reconcilers.forEach(Reconciler::deactivate));
+        context.provide(io.tessera.kernel.spi.KubernetesWriteAdmission.class,
+                new io.tessera.kernel.tenancy.quotas.ProxyQuotaAdmission(quotaAdmission));
 
         context.mountKapis(TenancyTypes.TENANT_GROUP, TenancyTypes.TENANT_VERSION,
                 new TenantResource(client, visibility, workspaces.templates(), projects.namespaces(), cluster.informer()),

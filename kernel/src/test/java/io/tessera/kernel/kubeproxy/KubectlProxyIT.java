@@ -375,4 +375,89 @@ class KubectlProxyIT {
         assertThat(IamHttp.tree(r).path("data").path("k").asText()).isEqualTo("v");
         assertThat(http.get("/clusters/host/api/v1/namespaces/p2/configmaps", "Bearer " + bobToken).statusCode()).isEqualTo(403);
     }
+
+    /** A workload in project "pq" of workspace "wsq", whose quota is {@code limits.cpu: 2}. */
+    static String deployment(String name, int replicas, String cpu) {
+        return """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: %s
+                  namespace: pq
+                spec:
+                  replicas: %d
+                  selector:
+                    matchLabels: {app: %s}
+                  template:
+                    metadata:
+                      labels: {app: %s}
+                    spec:
+                      containers:
+                      - name: c
+                        image: nginx
+                        resources:
+                          limits: {cpu: "%s"}
+                """.formatted(name, replicas, name, name, cpu);
+    }
+
+    @Test
+    void writesPastAWorkspaceQuotaAreRefusedAndNothingIsWritten() throws Exception {
+        direct.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("pq")
+                .addToLabels("kubesphere.io/workspace", "wsq").endMetadata().build()).create();
+        GenericKubernetesResource quota = new GenericKubernetesResource();
+        quota.setApiVersion("quota.kubesphere.io/v1alpha2");
+        quota.setKind("ResourceQuota");
+        quota.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("wsq-quota")
+                .addToLabels("kubesphere.io/workspace", "wsq").build());
+        quota.getAdditionalProperties().put("spec", Map.of("selector", Map.of("kubesphere.io/workspace", "wsq"),
+                "quota", Map.of("hard", Map.of("limits.cpu", "2"))));
+        direct.genericKubernetesResources(io.tessera.kernel.tenancy.api.TenancyTypes.WORKSPACE_QUOTAS).resource(quota).create();
+
+        // 2 replicas × 1500m = 3 CPUs > 2: refused (once tenancy's informers have the quota and the project)
+        Path big = work.resolve("big.yaml");
+        Files.writeString(big, deployment("big", 2, "1500m"));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            Kubectl.Result r = admin.run("create", "--validate=false", "-f", big.toString());
+            assertThat(r.exit()).as(r.toString()).isNotZero();
+            assertThat(r.err()).contains("Error from server (Forbidden)")
+                    .contains("admission webhook \"workspace-quota.tenant.kubesphere.io\" denied the request: "
+                            + "exceeded workspace quota \"wsq-quota\" of workspace \"wsq\": limits.cpu requested 3");
+        });
+        assertThat(direct.apps().deployments().inNamespace("pq").withName("big").get()).isNull();
+
+        // under the quota: written
+        Path pod = work.resolve("pod.yaml");
+        Files.writeString(pod, """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: small, namespace: pq}
+                spec:
+                  containers:
+                  - {name: c, image: nginx, resources: {limits: {cpu: "1"}}}
+                """);
+        Kubectl.Result small = admin.run("create", "--validate=false", "-f", pod.toString());
+        assertThat(small.exit()).as(small.toString()).isZero();
+        assertThat(direct.pods().inNamespace("pq").withName("small").get()).isNotNull();
+        Path half = work.resolve("half.yaml");
+        Files.writeString(half, deployment("half", 1, "500m"));
+        Kubectl.Result fits = admin.run("apply", "--validate=false", "-f", half.toString());
+        assertThat(fits.exit()).as(fits.toString()).isZero();
+
+        // a patch is judged on its result (the API server's dry run): 1 + 3 × 0.5 > 2
+        Kubectl.Result scaleUp = admin.run("patch", "deployment", "half", "-n", "pq", "--type=merge", "-p", "{\"spec\":{\"replicas\":3}}");
+        assertThat(scaleUp.exit()).as(scaleUp.toString()).isNotZero();
+        assertThat(scaleUp.err()).contains("exceeded workspace quota \"wsq-quota\"");
+        assertThat(direct.apps().deployments().inNamespace("pq").withName("half").get().getSpec().getReplicas()).isEqualTo(1);
+
+        // a second pod of 1500m: 1 + 1.5 > 2, through the cluster prefix too, as a Kubernetes Status
+        HttpResponse<String> raw = http.json("POST", "/clusters/host/api/v1/namespaces/pq/pods", "Bearer " + adminToken,
+                Map.of("apiVersion", "v1", "kind", "Pod", "metadata", Map.of("name", "second"), "spec", Map.of("containers",
+                        java.util.List.of(Map.of("name", "c", "image", "nginx", "resources", Map.of("limits", Map.of("cpu", "1500m")))))));
+        assertThat(raw.statusCode()).as(raw.body()).isEqualTo(403);
+        JsonNode status = IamHttp.tree(raw);
+        assertThat(status.path("kind").asText()).isEqualTo("Status");
+        assertThat(status.path("reason").asText()).isEqualTo("Forbidden");
+        assertThat(status.path("message").asText()).contains("limits.cpu requested 1500m, limited 2, already allocated 1, 1 left");
+        assertThat(direct.pods().inNamespace("pq").withName("second").get()).isNull();
+    }
 }

@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
 public final class QuotaWebhookRegistration {
 
     public static final String NAME = "tessera-workspace-quota";
+    /** The webhook's name, which the API server puts in its denial ({@code admission webhook "…" denied the request: …}). */
+    static final String WEBHOOK = "workspace-quota.tenant.kubesphere.io";
     private static final Logger LOG = LoggerFactory.getLogger(QuotaWebhookRegistration.class);
 
     private QuotaWebhookRegistration() {
@@ -48,7 +50,7 @@ public final class QuotaWebhookRegistration {
     static ValidatingWebhookConfiguration configuration(String url, String caBundle) {
         String endpoint = url.replaceAll("/+$", "") + "/kapis/tenant.kubesphere.io/v1beta1/admissionreviews";
         return new ValidatingWebhookConfigurationBuilder().withNewMetadata().withName(NAME).endMetadata()
-                .addNewWebhook().withName("workspace-quota.tenant.kubesphere.io").withAdmissionReviewVersions("v1")
+                .addNewWebhook().withName(WEBHOOK).withAdmissionReviewVersions("v1")
                 .withSideEffects("None").withFailurePolicy("Ignore").withTimeoutSeconds(5)
                 .withNewClientConfig().withUrl(endpoint).withCaBundle(caBundle).endClientConfig()
                 .withNewNamespaceSelector().addNewMatchExpression().withKey("kubesphere.io/workspace").withOperator("Exists")
