@@ -199,7 +199,7 @@ final class InstallPlanController implements AutoCloseable {
             return;
         }
         if (repository.hasSources()) {
-            if (!dependenciesInstalled(planName, name, version, hash, desired, upgrade)) {
+            if (!dependenciesInstalled(planName, pkg.manifest(), hash, desired, upgrade)) {
                 return; // re-evaluated when another plan's state changes
             }
         } else {
@@ -231,7 +231,9 @@ final class InstallPlanController implements AutoCloseable {
      * fails the plan naming both sides; a failed dependency fails it naming the dependency.
      */
     @SuppressWarnings("unchecked")
-    private boolean dependenciesInstalled(String planName, String name, String version, String hash, String desired, boolean upgrade) {
+    private boolean dependenciesInstalled(String planName, ExtensionManifest manifest, String hash, String desired, boolean upgrade) {
+        String name = manifest.name();
+        String version = manifest.version();
         Map<String, String> fixed = new java.util.TreeMap<>();
         for (GenericKubernetesResource other : informer.getStore().list()) {
             if (!other.getMetadata().getName().equals(planName) && other.getMetadata().getDeletionTimestamp() == null
@@ -244,7 +246,7 @@ final class InstallPlanController implements AutoCloseable {
         String failedCondition = upgrade ? "Upgraded" : "Installed";
         List<Map.Entry<String, String>> closure;
         try {
-            closure = repository.closure(name, version, fixed);
+            closure = repository.closure(manifest, fixed);
         } catch (PackageSource.Unresolvable e) {
             failed.put(planName, desired);
             writeStatus(planName, failedState, true, version, hash, failedCondition, "False", "DependencyConflict", e.getMessage());

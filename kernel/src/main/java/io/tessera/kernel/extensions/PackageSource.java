@@ -24,14 +24,14 @@ public interface PackageSource {
     ExtensionPackage fetch(String name, String version) throws PackageTrust.Refused, IOException;
 
     /**
-     * The dependency closure of {@code name}-{@code version}, dependencies first and without the
-     * extension itself: name → version to install (or keep). {@code fixed} holds the extensions
-     * with an InstallPlan (name → its version), which the resolution must keep.
+     * The dependency closure of the package {@code manifest} describes, dependencies first and
+     * without the extension itself: name → version to install (or keep). {@code fixed} holds the
+     * other extensions with an InstallPlan (name → its version), which the resolution must keep.
      *
      * @throws Unresolvable a conflict, a missing dependency or a kernel out of range; the message
      *                      names both sides
      */
-    List<Map.Entry<String, String>> closure(String name, String version, Map<String, String> fixed) throws Unresolvable;
+    List<Map.Entry<String, String>> closure(ExtensionManifest manifest, Map<String, String> fixed) throws Unresolvable;
 
     /** Creates the source for one kernel. */
     interface Factory {

@@ -79,8 +79,8 @@ final class RepositoryLoader {
     }
 
     /** The dependency closure from the first source (see {@link PackageSource#closure}). */
-    List<Map.Entry<String, String>> closure(String name, String version, Map<String, String> fixed) throws PackageSource.Unresolvable {
-        return sources.get(0).closure(name, version, fixed);
+    List<Map.Entry<String, String>> closure(ExtensionManifest manifest, Map<String, String> fixed) throws PackageSource.Unresolvable {
+        return sources.get(0).closure(manifest, fixed);
     }
 
     void load(Path dir) throws IOException {
