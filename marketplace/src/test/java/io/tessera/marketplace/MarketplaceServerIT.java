@@ -412,6 +412,64 @@ class MarketplaceServerIT {
     }
 
     @Test
+    void httpsRepositoryIsTrustedThroughItsCaBundleOrInsecureOnly() throws Exception {
+        Path dir = tmp.resolve("tls");
+        BundlePackages.noop(dir, "acme-tls", "1.0.0", Map.of());
+        indexAndSign(dir, newKey);
+        // a self-signed server certificate made by the JDK's keytool
+        Path store = tmp.resolve("tls.p12");
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        run(keytool, "-genkeypair", "-alias", "repo", "-keyalg", "EC", "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1",
+                "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", "changeit");
+        Path pem = tmp.resolve("tls-ca.pem");
+        run(keytool, "-exportcert", "-rfc", "-alias", "repo", "-keystore", store.toString(), "-storepass", "changeit", "-file",
+                pem.toString());
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(store)) {
+            ks.load(in, "changeit".toCharArray());
+        }
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, "changeit".toCharArray());
+        javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+        ssl.init(kmf.getKeyManagers(), null, null);
+        com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(ssl));
+        https.createContext("/", exchange -> {
+            Path f = dir.resolve(exchange.getRequestURI().getPath().substring(1)).normalize();
+            boolean ok = f.startsWith(dir) && Files.isRegularFile(f);
+            byte[] body = ok ? Files.readAllBytes(f) : new byte[0];
+            exchange.sendResponseHeaders(ok ? 200 : 404, ok ? body.length : -1);
+            if (ok) {
+                exchange.getResponseBody().write(body);
+            }
+            exchange.close();
+        });
+        https.start();
+        try {
+            String url = "https://127.0.0.1:" + https.getAddress().getPort() + "/";
+            repository("tls-untrusted", url, Map.of());
+            Map<?, ?> untrusted = awaitSynced("tls-untrusted");
+            assertThat(untrusted.get("status")).isEqualTo("False");
+            assertThat(untrusted.get("reason")).isEqualTo("IndexUnavailable");
+            repository("tls-ca", url, Map.of("caBundle", Files.readString(pem)));
+            assertThat(awaitSynced("tls-ca").get("status")).as(String.valueOf(synced("tls-ca"))).isEqualTo("True");
+            assertThat(get(VERSIONS, "acme-tls-1.0.0").getMetadata().getLabels()).containsEntry("kubesphere.io/repository-ref", "tls-ca");
+            client.genericKubernetesResources(REPOSITORIES).withName("tls-ca").delete();
+            await().atMost(Duration.ofSeconds(30)).until(() -> get(VERSIONS, "acme-tls-1.0.0") == null);
+            repository("tls-insecure", url, Map.of("insecure", true));
+            assertThat(awaitSynced("tls-insecure").get("status")).as(String.valueOf(synced("tls-insecure"))).isEqualTo("True");
+        } finally {
+            https.stop(0);
+        }
+    }
+
+    static void run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+    }
+
+    @Test
     void badIndexOrSignatureFailsTheSyncAndKeepsWhatWasGood() throws Exception {
         Path dir = tmp.resolve("moving");
         BundlePackages.noop(dir, "acme-move", "1.0.0", Map.of());

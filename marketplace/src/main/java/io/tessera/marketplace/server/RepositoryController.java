@@ -124,16 +124,33 @@ final class RepositoryController implements AutoCloseable {
         RepositorySpec spec = RepositorySpec.of(repo, defaultInterval);
         try {
             sync(repo, spec);
-        } catch (RuntimeException e) {
-            // the API server failed us mid-way: the objects written so far are each complete; retry soon
-            LOG.warn("event=marketplace.repository.sync.error repository={} error=\"{}\"", name, e.toString());
-            attempted.add(name);
-            writeStatus(name, Instant.now(), requestedAt(repo), "False", "SyncFailed", "writing the catalog failed: " + e.getMessage(), null);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                failed(name, repo, e);
+                return;
+            }
+            // another replica wrote the same object in between: each object is complete, sync again shortly
+            LOG.info("event=marketplace.repository.sync.conflict repository={} retrySeconds={}", name, RETRY_SECONDS);
             scheduleNext(name, Duration.ofSeconds(RETRY_SECONDS));
+            return;
+        } catch (RuntimeException e) {
+            failed(name, repo, e);
             return;
         }
         attempted.add(name);
         scheduleNext(name, spec.interval());
+    }
+
+    /** The API server failed us mid-way: the objects written so far are each complete; retry soon. */
+    private void failed(String name, GenericKubernetesResource repo, RuntimeException e) {
+        LOG.warn("event=marketplace.repository.sync.error repository={} error=\"{}\"", name, e.toString());
+        attempted.add(name);
+        try {
+            writeStatus(name, Instant.now(), requestedAt(repo), "False", "SyncFailed", "writing the catalog failed: " + e.getMessage(), null);
+        } catch (RuntimeException statusFailed) {
+            LOG.warn("event=marketplace.repository.status.failed repository={} error=\"{}\"", name, statusFailed.toString());
+        }
+        scheduleNext(name, Duration.ofSeconds(RETRY_SECONDS));
     }
 
     private void scheduleNext(String name, Duration after) {
