@@ -421,13 +421,11 @@ class MarketplaceServerIT {
         String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
         run(keytool, "-genkeypair", "-alias", "repo", "-keyalg", "EC", "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1",
                 "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", "changeit");
-        Path pem = tmp.resolve("tls-ca.pem");
-        run(keytool, "-exportcert", "-rfc", "-alias", "repo", "-keystore", store.toString(), "-storepass", "changeit", "-file",
-                pem.toString());
         java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
         try (var in = Files.newInputStream(store)) {
             ks.load(in, "changeit".toCharArray());
         }
+        String caBundle = Keys.pem("CERTIFICATE", ks.getCertificate("repo").getEncoded());
         javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(ks, "changeit".toCharArray());
         javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
@@ -451,7 +449,7 @@ class MarketplaceServerIT {
             Map<?, ?> untrusted = awaitSynced("tls-untrusted");
             assertThat(untrusted.get("status")).isEqualTo("False");
             assertThat(untrusted.get("reason")).isEqualTo("IndexUnavailable");
-            repository("tls-ca", url, Map.of("caBundle", Files.readString(pem)));
+            repository("tls-ca", url, Map.of("caBundle", caBundle));
             assertThat(awaitSynced("tls-ca").get("status")).as(String.valueOf(synced("tls-ca"))).isEqualTo("True");
             assertThat(get(VERSIONS, "acme-tls-1.0.0").getMetadata().getLabels()).containsEntry("kubesphere.io/repository-ref", "tls-ca");
             client.genericKubernetesResources(REPOSITORIES).withName("tls-ca").delete();
