@@ -11,7 +11,6 @@ import io.tessera.kernel.config.KernelConfig;
 import io.tessera.marketplace.archive.RepositoryArchive;
 import io.tessera.marketplace.index.IndexEntry;
 import io.tessera.marketplace.index.RepositoryIndex;
-import io.tessera.marketplace.kernel.SignatureTrust;
 import io.tessera.marketplace.trust.TrustStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,14 +24,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The built distribution's repository/ is signed by the build's key that conf/trusted-keys trusts;
- * exported to one file and imported into a fresh directory, it is the only repository of a kernel
- * with a fresh data dir, and sample-hello installs from it with no network.
+ * exported to one file ({@code tessera repo export}), that file is the only repository of a kernel
+ * with a fresh data dir and no built-in repository (a Repository object pointing at the file), and
+ * sample-hello installs from it with no network.
  */
 class AirGappedRepositoryIT {
 
     private static final Path DIST = Path.of(System.getProperty("tessera.distribution"));
-    private static final ResourceDefinitionContext PLANS = new ResourceDefinitionContext.Builder().withGroup("kubesphere.io")
-            .withVersion("v1alpha1").withKind("InstallPlan").withPlural("installplans").withNamespaced(false).build();
+    private static final ResourceDefinitionContext PLANS = rdc("InstallPlan", "installplans");
+    private static final ResourceDefinitionContext VERSIONS = rdc("ExtensionVersion", "extensionversions");
+    private static final ResourceDefinitionContext REPOSITORIES = rdc("Repository", "repositories");
+
+    private static ResourceDefinitionContext rdc(String kind, String plural) {
+        return new ResourceDefinitionContext.Builder().withGroup("kubesphere.io").withVersion("v1alpha1").withKind(kind)
+                .withPlural(plural).withNamespaced(false).build();
+    }
 
     @TempDir
     Path tmp;
@@ -51,14 +57,26 @@ class AirGappedRepositoryIT {
     void exportedRepositoryInstallsSampleHelloInAFreshDataDir() throws Exception {
         Path file = tmp.resolve("offline.tsr");
         RepositoryArchive.export(DIST.resolve("repository"), file);
-        Path repo = tmp.resolve("site/repository");
-        RepositoryArchive.importTo(file, repo);
-        System.setProperty(SignatureTrust.KEYS_PROPERTY, DIST.resolve("conf/trusted-keys").toString());
         try (Kernel kernel = Kernel.start(KernelConfig.defaults(tmp.resolve("data")).withPort(0)
-                .withExtensions(new KernelConfig.Extensions(repo)));
+                .withExtensions(new KernelConfig.Extensions(null).withTrustedKeysDir(DIST.resolve("conf/trusted-keys"))));
                 KubernetesClient client = kernel.embeddedCluster().newClient()) {
-            String version = RepositoryIndex.read(repo.resolve("index.json")).entries().stream()
+            GenericKubernetesResource repository = new GenericKubernetesResource();
+            repository.setApiVersion("kubesphere.io/v1alpha1");
+            repository.setKind("Repository");
+            repository.setMetadata(new ObjectMetaBuilder().withName("offline").build());
+            repository.setAdditionalProperty("spec", Map.of("url", file.toUri().toString()));
+            client.genericKubernetesResources(REPOSITORIES).resource(repository).create();
+            String version = RepositoryIndex.read(DIST.resolve("repository/index.json")).entries().stream()
                     .filter(e -> e.name().equals("sample-hello")).findFirst().orElseThrow().version();
+            long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (client.genericKubernetesResources(VERSIONS).withName("sample-hello-" + version).get() == null) {
+                assertThat(System.nanoTime()).as("sample-hello-%s never reached the catalog; repository status: %s", version,
+                        client.genericKubernetesResources(REPOSITORIES).withName("offline").get().getAdditionalProperties().get("status"))
+                        .isLessThan(until);
+                Thread.sleep(50); // polling the catalog; the deadline bounds it
+            }
+            assertThat(client.genericKubernetesResources(REPOSITORIES).list().getItems()).extracting(r -> r.getMetadata().getName())
+                    .containsExactly("offline");
             GenericKubernetesResource plan = new GenericKubernetesResource();
             plan.setApiVersion("kubesphere.io/v1alpha1");
             plan.setKind("InstallPlan");
@@ -80,8 +98,6 @@ class AirGappedRepositoryIT {
                 Thread.sleep(50); // polling the plan's status; the deadline bounds it
             }
             assertThat(state).as("conditions: %s", conditions).isEqualTo("Installed");
-        } finally {
-            System.clearProperty(SignatureTrust.KEYS_PROPERTY);
         }
     }
 }

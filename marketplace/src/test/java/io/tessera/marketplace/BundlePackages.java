@@ -24,6 +24,10 @@ final class BundlePackages {
     }
 
     static Path noop(Path dir, String name, String version, Map<String, String> deps) throws IOException {
+        return noop(dir, name, version, deps, ">=0.1.0-0");
+    }
+
+    static Path noop(Path dir, String name, String version, Map<String, String> deps, String kernelRange) throws IOException {
         Files.createDirectories(dir);
         String depYaml = deps.isEmpty() ? "{}" : deps.entrySet().stream().map(e -> "\"" + e.getKey() + "\": \"" + e.getValue() + "\"")
                 .collect(Collectors.joining(", ", "{", "}"));
@@ -34,14 +38,15 @@ final class BundlePackages {
                 displayName: {en: %s, zh: %s}
                 description: {en: a marketplace test extension, zh: a marketplace test extension}
                 category: dev-tools
-                kernelVersion: ">=0.1.0-0"
+                keywords: [marketplace-test]
+                kernelVersion: "%s"
                 dependencies: %s
                 permissions:
                 - group: ""
                   resources: [configmaps]
                   verbs: [get]
                 bundles: [bundles/noop.jar]
-                """.formatted(name, version, name, name, depYaml);
+                """.formatted(name, version, name, name, kernelRange, depYaml);
         Manifest manifest = new Manifest();
         Attributes a = manifest.getMainAttributes();
         a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
@@ -63,6 +68,8 @@ final class BundlePackages {
             zip.write(yaml.getBytes(StandardCharsets.UTF_8));
             zip.putNextEntry(new ZipEntry("bundles/noop.jar"));
             zip.write(jarBytes.toByteArray());
+            zip.putNextEntry(new ZipEntry("README.md"));
+            zip.write(("# " + name + "\n").getBytes(StandardCharsets.UTF_8));
             zip.closeEntry();
         }
         return file;

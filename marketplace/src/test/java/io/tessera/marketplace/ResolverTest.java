@@ -44,32 +44,67 @@ class ResolverTest {
     @Test
     void conflictNamesBothSides() {
         assertThatThrownBy(() -> new Resolver(catalog, Map.of(), "0.1.0").resolve("d", null))
-                .hasMessageContaining("c-1.0.0 requires b >=2.0.0").hasMessageContaining("a-1.0.0 (>=1.0.0 <2.0.0) selected b 1.4.2");
+                .hasMessage("a 1.0.0 needs b >=1.0.0 <2.0.0 but c 1.0.0 needs b >=2.0.0");
     }
 
     @Test
     void installedVersionOutsideTheRangeIsAConflict() {
         assertThatThrownBy(() -> new Resolver(catalog, Map.of("b", "2.0.0"), "0.1.0").resolve("a", null))
-                .hasMessageContaining("a-1.0.0 requires b >=1.0.0 <2.0.0").hasMessageContaining("b 2.0.0 is installed");
+                .hasMessageContaining("a 1.0.0 needs b >=1.0.0 <2.0.0 but b 2.0.0 is installed");
     }
 
     @Test
     void kernelRangeIsChecked() {
         assertThatThrownBy(() -> new Resolver(catalog, Map.of(), "0.1.0").resolve("k", null))
-                .hasMessageContaining("this kernel is 0.1.0").hasMessageContaining("k-1.0.0 needs kernel >=9.0.0");
+                .hasMessageContaining("this kernel is 0.1.0").hasMessageContaining("k 1.0.0 needs kernel >=9.0.0");
     }
 
     @Test
     void missingDependencyIsNamed() {
         List<IndexEntry> cat = List.of(e("x", "1.0.0", null, Map.of("nope", ">=1.0.0")));
         assertThatThrownBy(() -> new Resolver(cat, Map.of(), "0.1.0").resolve("x", null))
-                .hasMessageContaining("x-1.0.0 requires nope >=1.0.0, which no configured repository has");
+                .hasMessageContaining("x 1.0.0 needs nope >=1.0.0, which no configured repository has");
     }
 
     @Test
     void explicitVersionAndDependents() throws Exception {
         assertThat(ids(new Resolver(catalog, Map.of(), "0.1.0").resolve("b", "1.0.0"))).containsExactly("b-1.0.0");
         assertThat(Resolver.dependents("b", Map.of("a", catalog.get(4), "b", catalog.get(2)))).containsExactly("a");
+    }
+
+    @Test
+    void backtracksToAnOlderVersionWhenTheNewestLeadsToAConflict() throws Exception {
+        // app needs lib and util; lib 2.0.0 needs util <1.0.0, which does not exist; lib 1.5.0 needs none
+        List<IndexEntry> cat = List.of(
+                e("app", "1.0.0", null, Map.of("lib", ">=1.0.0", "util", "*")),
+                e("lib", "2.0.0", null, Map.of("util", "<1.0.0")),
+                e("lib", "1.5.0", null, Map.of()),
+                e("util", "1.2.0", null, Map.of()));
+        assertThat(ids(new Resolver(cat, Map.of(), "0.1.0").resolve("app", null))).containsExactly("lib-1.5.0", "util-1.2.0", "app-1.0.0");
+    }
+
+    @Test
+    void conflictBetweenTwoDependenciesNamesBothSides() {
+        List<IndexEntry> cat = List.of(
+                e("acme-a", "1.2.0", null, Map.of("acme-b", ">=2.0.0", "acme-c", "*")),
+                e("acme-b", "1.0.0", null, Map.of()),
+                e("acme-b", "2.1.0", null, Map.of()),
+                e("acme-c", "1.0.0", null, Map.of("acme-b", "<2.0.0")));
+        assertThatThrownBy(() -> new Resolver(cat, Map.of(), "0.1.0").resolve("acme-a", "1.2.0"))
+                .hasMessage("acme-a 1.2.0 needs acme-b >=2.0.0 but acme-c 1.0.0 needs acme-b <2.0.0");
+    }
+
+    @Test
+    void olderKernelRangeFallsBackToAVersionThatFits() throws Exception {
+        List<IndexEntry> cat = List.of(e("m", "2.0.0", ">=9.0.0", Map.of()), e("m", "1.0.0", ">=0.1.0-0", Map.of()),
+                e("n", "1.0.0", null, Map.of("m", ">=1.0.0")));
+        assertThat(ids(new Resolver(cat, Map.of(), "0.1.0-SNAPSHOT").resolve("n", null))).containsExactly("m-1.0.0", "n-1.0.0");
+    }
+
+    @Test
+    void upgradeOutsideAnInstalledDependentsRangeIsRefused() {
+        assertThatThrownBy(() -> new Resolver(catalog, Map.of("a", "1.0.0", "b", "1.4.2"), "0.1.0").resolve("b", "2.0.0"))
+                .hasMessage("a 1.0.0 (installed) needs b >=1.0.0 <2.0.0 but b 2.0.0 was requested");
     }
 
     @Test

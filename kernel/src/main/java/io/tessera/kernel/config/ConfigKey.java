@@ -57,8 +57,15 @@ public enum ConfigKey {
             "This cluster's name in `/clusters/{name}/…` paths (as KubeSphere's `multicluster.hostClusterName`); "
                     + "`host` is always accepted too."),
     EXTENSIONS_REPOSITORY_DIR("extensions.repositoryDir", Type.OPTIONAL_PATH, c -> c.extensions().repositoryDir(),
-            "The built-in extension repository: every `*.tsx.zip` package in it becomes an Extension and "
-                    + "ExtensionVersion at start (docs/extension-package.md). Unset: the distribution's `repository/`."),
+            "The built-in extension repository (an indexed, signed directory; docs/marketplace.md): the kernel "
+                    + "creates the Repository `builtin` pointing at it. Unset: the distribution's `repository/`."),
+    EXTENSIONS_TRUSTED_KEYS_DIR("extensions.trustedKeysDir", Type.OPTIONAL_PATH, c -> c.extensions().trustedKeysDir(),
+            "A directory of PEM public keys (`*.pem`, `*.pub`) trusted to sign extension packages, in addition to "
+                    + "the distribution's `conf/trusted-keys/` and the Secret `kubesphere-system/tessera-trusted-keys`; "
+                    + "read at every check, so keys rotate without a restart. The Helm chart sets `/etc/tessera/trusted-keys`."),
+    EXTENSIONS_REPOSITORY_SYNC_INTERVAL("extensions.repositorySyncInterval", Type.POSITIVE_DURATION,
+            c -> c.extensions().repositorySyncInterval(),
+            "How often a Repository is synced when its `spec.updateStrategy.registryPoll.interval` is not set."),
     LEADER_ELECTION_LEASE_DURATION("leaderElection.leaseDuration", Type.POSITIVE_DURATION,
             c -> c.leaderElection().leaseDuration(),
             "How long a kernel replica holds a leader Lease (in `kubesphere-system`) without renewing it; work that runs on "

@@ -651,8 +651,10 @@ public final class ConfigLoader {
                 embedded, iam,
                 (Boolean) v.get(ConfigKey.DEBUG).value(),
                 (String) v.get(ConfigKey.MULTICLUSTER_HOST_CLUSTER_NAME).value(),
-                v.get(ConfigKey.EXTENSIONS_REPOSITORY_DIR).value() == null ? KernelConfig.Extensions.defaults()
-                        : new KernelConfig.Extensions((Path) v.get(ConfigKey.EXTENSIONS_REPOSITORY_DIR).value()),
+                new KernelConfig.Extensions(v.get(ConfigKey.EXTENSIONS_REPOSITORY_DIR).value() == null
+                        ? KernelConfig.Extensions.defaults().repositoryDir() : (Path) v.get(ConfigKey.EXTENSIONS_REPOSITORY_DIR).value(),
+                        (Path) v.get(ConfigKey.EXTENSIONS_TRUSTED_KEYS_DIR).value(),
+                        (Duration) v.get(ConfigKey.EXTENSIONS_REPOSITORY_SYNC_INTERVAL).value()),
                 new KernelConfig.LeaderElection(
                         (Duration) v.get(ConfigKey.LEADER_ELECTION_LEASE_DURATION).value(),
                         (Duration) v.get(ConfigKey.LEADER_ELECTION_RENEW_DEADLINE).value(),

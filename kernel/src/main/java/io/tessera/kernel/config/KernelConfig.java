@@ -97,14 +97,39 @@ public record KernelConfig(
 
     /**
      * The extension runtime. {@code repositoryDir}: the built-in repository (the distribution's
-     * {@code repository/} folder) whose packages become Extension/ExtensionVersion objects. Its
-     * default is {@code <tessera.home>/repository} when the distribution's launcher sets the
-     * system property {@code tessera.home}, else none (embedding and tests name one).
+     * {@code repository/} folder), which becomes the Repository {@code builtin}. Its default is
+     * {@code <tessera.home>/repository} when the distribution's launcher sets the system property
+     * {@code tessera.home}, else none (embedding and tests name one). {@code trustedKeysDir}: a
+     * directory of PEM public keys whose signatures packages may carry (the Helm chart mounts its
+     * trusted-keys Secret there), besides the distribution's {@code conf/trusted-keys/} and the
+     * Secret {@code kubesphere-system/tessera-trusted-keys}. {@code repositorySyncInterval}: how
+     * often a Repository without {@code spec.updateStrategy.registryPoll.interval} is synced.
      */
-    public record Extensions(Path repositoryDir) {
+    public record Extensions(Path repositoryDir, Path trustedKeysDir, Duration repositorySyncInterval) {
+        public static final Duration DEFAULT_SYNC_INTERVAL = Duration.ofMinutes(15);
+
+        public Extensions {
+            if (repositorySyncInterval == null) {
+                repositorySyncInterval = DEFAULT_SYNC_INTERVAL;
+            }
+        }
+
+        /** Only a built-in repository; no trusted-keys directory, the default sync interval. */
+        public Extensions(Path repositoryDir) {
+            this(repositoryDir, null, DEFAULT_SYNC_INTERVAL);
+        }
+
         public static Extensions defaults() {
             String home = System.getProperty("tessera.home");
             return new Extensions(home == null ? null : Path.of(home, "repository"));
+        }
+
+        public Extensions withTrustedKeysDir(Path dir) {
+            return new Extensions(repositoryDir, dir, repositorySyncInterval);
+        }
+
+        public Extensions withRepositorySyncInterval(Duration interval) {
+            return new Extensions(repositoryDir, trustedKeysDir, interval);
         }
     }
 

@@ -59,8 +59,15 @@ public final class ExtensionsModule implements KernelModule {
         for (PackageTrust.Factory f : java.util.ServiceLoader.load(PackageTrust.Factory.class)) {
             trust.add(f.create(context));
         }
-        repository = new RepositoryLoader(context.kubernetes(), trust);
-        repository.load(context.config().extensions().repositoryDir());
+        java.util.List<PackageSource> sources = new java.util.ArrayList<>();
+        for (PackageSource.Factory f : java.util.ServiceLoader.load(PackageSource.Factory.class)) {
+            sources.add(f.create(context));
+        }
+        repository = new RepositoryLoader(context.kubernetes(), trust, sources);
+        if (sources.isEmpty()) {
+            repository.load(context.config().extensions().repositoryDir());
+        } // else the marketplace's Repository "builtin" serves that directory
+
         context.mountKapis(CONSOLE_GROUP, "v1alpha1", console.new Api());
         context.mountPath("/dist", console.new Dist());
         integrations = new Integrations(context.kubernetes(), context.osgi().context(), console::changed);

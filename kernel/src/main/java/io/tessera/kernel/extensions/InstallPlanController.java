@@ -173,28 +173,42 @@ final class InstallPlanController implements AutoCloseable {
             return;
         }
         boolean upgrade = current.isPresent();
-        ExtensionPackage pkg = repository.find(name, version);
-        if (pkg == null) {
-            writeStatus(planName, "Preparing", true, version, hash, "Initialized", "False", "ExtensionVersionNotFound",
-                    "no package for " + name + " " + version + " in the repository; waiting");
-            enqueue(planName, RETRY_SECONDS);
-            return;
-        }
+        ExtensionPackage pkg;
         try {
-            // checked again on every replica that loads the bundle, not only when the catalog was built
-            repository.verify(pkg);
+            pkg = repository.fetch(name, version);
+            if (pkg != null) {
+                // checked again on every replica that loads the bundle, not only when the catalog was built
+                repository.verify(pkg);
+            }
         } catch (PackageTrust.Refused e) {
             failed.put(planName, desired);
             LOG.warn("event=extensions.package.refused plan={} package={}-{} error=\"{}\"", planName, name, version, e.getMessage());
             writeStatus(planName, upgrade ? "UpgradeFailed" : "InstallFailed", true, version, hash,
                     upgrade ? "Upgraded" : "Installed", "False", "PackageRefused", e.getMessage());
             return;
+        } catch (java.io.IOException e) {
+            writeStatus(planName, "Preparing", true, version, hash, "Initialized", "False", "PackageUnavailable",
+                    "cannot fetch " + name + " " + version + " from its repository: " + e.getMessage() + "; retrying");
+            enqueue(planName, RETRY_SECONDS);
+            return;
         }
-        String missing = Dependencies.unmet(pkg.manifest(), this::installedVersion);
-        if (missing != null) {
-            writeStatus(planName, upgrade ? "UpgradeFailed" : "InstallFailed", true, version, hash,
-                    upgrade ? "Upgraded" : "Installed", "False", "DependencyNotInstalled", missing);
-            return; // re-evaluated when another plan's state changes
+        if (pkg == null) {
+            writeStatus(planName, "Preparing", true, version, hash, "Initialized", "False", "ExtensionVersionNotFound",
+                    "no package for " + name + " " + version + " in the repository; waiting");
+            enqueue(planName, RETRY_SECONDS);
+            return;
+        }
+        if (repository.hasSources()) {
+            if (!dependenciesInstalled(planName, pkg.manifest(), hash, desired, upgrade)) {
+                return; // re-evaluated when another plan's state changes
+            }
+        } else {
+            String missing = Dependencies.unmet(pkg.manifest(), this::installedVersion);
+            if (missing != null) {
+                writeStatus(planName, upgrade ? "UpgradeFailed" : "InstallFailed", true, version, hash,
+                        upgrade ? "Upgraded" : "Installed", "False", "DependencyNotInstalled", missing);
+                return; // re-evaluated when another plan's state changes
+            }
         }
         writeStatus(planName, upgrade ? "Upgrading" : "Installing", true, version, hash, "Initialized", "True",
                 "Initialized", "starting " + name + " " + version);
@@ -208,6 +222,77 @@ final class InstallPlanController implements AutoCloseable {
             writeStatus(planName, upgrade ? "UpgradeFailed" : "InstallFailed", true, version, hash,
                     upgrade ? "Upgraded" : "Installed", "False", upgrade ? "UpgradeFailed" : "InstallFailed",
                     e.getMessage() + previous);
+        }
+    }
+
+    /**
+     * Resolves the plan's dependency closure and creates an InstallPlan for each dependency that
+     * has none, so dependencies install first; true once all of them are Installed. A conflict
+     * fails the plan naming both sides; a failed dependency fails it naming the dependency.
+     */
+    @SuppressWarnings("unchecked")
+    private boolean dependenciesInstalled(String planName, ExtensionManifest manifest, String hash, String desired, boolean upgrade) {
+        String name = manifest.name();
+        String version = manifest.version();
+        Map<String, String> fixed = new java.util.TreeMap<>();
+        for (GenericKubernetesResource other : informer.getStore().list()) {
+            if (!other.getMetadata().getName().equals(planName) && other.getMetadata().getDeletionTimestamp() == null
+                    && other.getAdditionalProperties().get("spec") instanceof Map<?, ?> s
+                    && s.get("extension") instanceof Map<?, ?> e && e.get("version") instanceof String v) {
+                fixed.put(other.getMetadata().getName(), v);
+            }
+        }
+        String failedState = upgrade ? "UpgradeFailed" : "InstallFailed";
+        String failedCondition = upgrade ? "Upgraded" : "Installed";
+        List<Map.Entry<String, String>> closure;
+        try {
+            closure = repository.closure(manifest, fixed);
+        } catch (PackageSource.Unresolvable e) {
+            failed.put(planName, desired);
+            writeStatus(planName, failedState, true, version, hash, failedCondition, "False", "DependencyConflict", e.getMessage());
+            return false;
+        }
+        List<String> waiting = new ArrayList<>();
+        for (Map.Entry<String, String> dep : closure) {
+            if (dep.getValue().equals(installedVersion(dep.getKey()))) {
+                continue;
+            }
+            GenericKubernetesResource depPlan = informer.getStore().getByKey(dep.getKey());
+            if (depPlan == null) {
+                createDependencyPlan(dep.getKey(), dep.getValue(), name);
+            } else if (state(depPlan) instanceof String st && st.endsWith("Failed")) {
+                Map<String, Object> st2 = (Map<String, Object>) depPlan.getAdditionalProperties().get("status");
+                String why = st2.get("conditions") instanceof List<?> l && !l.isEmpty() && l.get(l.size() - 1) instanceof Map<?, ?> c
+                        ? ": " + c.get("message") : "";
+                writeStatus(planName, failedState, true, version, hash, failedCondition, "False", "DependencyFailed",
+                        "dependency " + dep.getKey() + " " + dep.getValue() + " is " + st + why);
+                return false;
+            }
+            waiting.add(dep.getKey() + " " + dep.getValue());
+        }
+        if (!waiting.isEmpty()) {
+            writeStatus(planName, "Preparing", true, version, hash, "Initialized", "False", "WaitingForDependencies",
+                    "installing dependencies first: " + String.join(", ", waiting));
+            return false;
+        }
+        return true;
+    }
+
+    private void createDependencyPlan(String name, String version, String requiredBy) {
+        GenericKubernetesResource plan = new GenericKubernetesResource();
+        plan.setApiVersion(ExtensionTypes.CORE_GROUP + "/" + ExtensionTypes.VERSION);
+        plan.setKind("InstallPlan");
+        plan.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name)
+                .withAnnotations(Map.of("kubesphere.io/required-by", requiredBy)).build());
+        plan.setAdditionalProperty("spec", Map.of("enabled", true, "extension", Map.of("name", name, "version", version)));
+        try {
+            client.genericKubernetesResources(ExtensionTypes.INSTALL_PLANS).resource(plan).create();
+            LOG.info("event=installplan.dependency.created plan={} version={} requiredBy={}", name, version, requiredBy);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+            // another replica created it first
         }
     }
 

@@ -31,14 +31,21 @@ final class RepositoryLoader {
     private final Map<String, ExtensionPackage> packages = new ConcurrentHashMap<>();
 
     private final List<PackageTrust> trust;
+    private final List<PackageSource> sources;
 
     RepositoryLoader(KubernetesClient client) {
-        this(client, List.of());
+        this(client, List.of(), List.of());
     }
 
-    RepositoryLoader(KubernetesClient client, List<PackageTrust> trust) {
+    RepositoryLoader(KubernetesClient client, List<PackageTrust> trust, List<PackageSource> sources) {
         this.client = client;
         this.trust = List.copyOf(trust);
+        this.sources = List.copyOf(sources);
+    }
+
+    /** True when Repository objects (the marketplace) provide packages and resolve dependencies. */
+    boolean hasSources() {
+        return !sources.isEmpty();
     }
 
     /** Runs every {@link PackageTrust} check on {@code pkg}; the first refusal wins. */
@@ -51,6 +58,29 @@ final class RepositoryLoader {
     /** The package for {@code name}-{@code version} in this replica's repository, or null. */
     ExtensionPackage find(String name, String version) {
         return packages.get(name + "-" + version);
+    }
+
+    /**
+     * The package added to this replica, else the one a {@link PackageSource} fetches from the
+     * repository its ExtensionVersion came from; null when none has it. Not yet trust-checked.
+     */
+    ExtensionPackage fetch(String name, String version) throws PackageTrust.Refused, IOException {
+        ExtensionPackage local = find(name, version);
+        if (local != null) {
+            return local;
+        }
+        for (PackageSource s : sources) {
+            ExtensionPackage pkg = s.fetch(name, version);
+            if (pkg != null) {
+                return pkg;
+            }
+        }
+        return null;
+    }
+
+    /** The dependency closure from the first source (see {@link PackageSource#closure}). */
+    List<Map.Entry<String, String>> closure(ExtensionManifest manifest, Map<String, String> fixed) throws PackageSource.Unresolvable {
+        return sources.get(0).closure(manifest, fixed);
     }
 
     void load(Path dir) throws IOException {

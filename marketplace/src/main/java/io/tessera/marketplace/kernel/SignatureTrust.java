@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * an index.json in its directory (or a parent, up to three levels) lists it with the SHA-256 of
  * its bytes and a signature by a trusted key. Trusted keys come from files (the paths in
  * {@code TESSERA_MARKETPLACE_TRUSTED_KEYS} / {@code -Dtessera.marketplace.trustedKeys}, else the
- * distribution's {@code conf/trusted-keys/}) and from the Secret {@value #SECRET} in
+ * distribution's {@code conf/trusted-keys/}; plus the directory {@code extensions.trustedKeysDir},
+ * which the Helm chart mounts) and from the Secret {@value #SECRET} in
  * {@code kubesphere-system} (one PEM public key per data key). Both are read at every check, so
  * adding or dropping a key (rotation) takes effect without a restart.
  */
@@ -52,7 +53,11 @@ public final class SignatureTrust implements PackageTrust {
     public static final class Factory implements PackageTrust.Factory {
         @Override
         public PackageTrust create(KernelContext context) {
-            return new SignatureTrust(context.kubernetes(), keyPaths(context.config().extensions().repositoryDir()));
+            List<Path> paths = new ArrayList<>(keyPaths(context.config().extensions().repositoryDir()));
+            if (context.config().extensions().trustedKeysDir() != null) {
+                paths.add(context.config().extensions().trustedKeysDir());
+            }
+            return new SignatureTrust(context.kubernetes(), paths);
         }
     }
 

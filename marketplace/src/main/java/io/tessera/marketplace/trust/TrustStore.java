@@ -59,6 +59,17 @@ public final class TrustStore {
             throw new PackageRefusedException(pkg, "checksum mismatch (index sha256 " + expectedSha256 + ", file "
                     + file.getFileName() + " has " + actual + "): the package was modified");
         }
+        verifySignature(name, version, actual, keyId, signature);
+    }
+
+    /**
+     * Checks an index entry's signature over name, version and SHA-256 without the package bytes
+     * (what a repository sync can do before anything is downloaded): unsigned, untrusted key or
+     * signature mismatch are refused.
+     */
+    public void verifySignature(String name, String version, String sha256, String keyId, String signature)
+            throws PackageRefusedException {
+        String pkg = name + "-" + version;
         if (signature == null || signature.isBlank() || keyId == null || keyId.isBlank()) {
             throw new PackageRefusedException(pkg, "it is unsigned (run 'tessera repo sign' on its repository)");
         }
@@ -67,7 +78,7 @@ public final class TrustStore {
             throw new PackageRefusedException(pkg, "it is signed by key " + keyId + ", which is not trusted (trusted: "
                     + (keys.isEmpty() ? "none" : String.join(", ", keys.keySet())) + ")");
         }
-        if (!Signatures.verify(key, name, version, actual, signature)) {
+        if (sha256 == null || !Signatures.verify(key, name, version, sha256.toLowerCase(java.util.Locale.ROOT), signature)) {
             throw new PackageRefusedException(pkg, "signature mismatch for key " + keyId + ": the package or its index entry was modified");
         }
     }
