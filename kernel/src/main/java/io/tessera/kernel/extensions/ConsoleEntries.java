@@ -182,11 +182,15 @@ final class ConsoleEntries {
                 // the caller's roles sends an event only if what this caller sees changed
                 Map<String, Object> snap = snapshot(user);
                 seen = Long.parseLong((String) snap.get("resourceVersion"));
-                if (snap.get("items").equals(sentItems)) {
-                    write(out, ": keepalive\n\n");
-                } else {
-                    sentItems = snap.get("items");
-                    write(out, "event: entries\nid: " + seen + "\ndata: " + JSON.writeValueAsString(snap) + "\n\n");
+                try {
+                    if (snap.get("items").equals(sentItems)) {
+                        write(out, ": keepalive\n\n");
+                    } else {
+                        sentItems = snap.get("items");
+                        write(out, "event: entries\nid: " + seen + "\ndata: " + JSON.writeValueAsString(snap) + "\n\n");
+                    }
+                } catch (IOException clientGone) {
+                    return; // the client closed the stream: the normal end of a watch, not an error
                 }
             }
         }
