@@ -85,16 +85,24 @@ final class ExtensionRuntime implements AutoCloseable {
             throws StartFailedException {
         ExtensionManifest m = pkg.manifest();
         long begin = System.nanoTime();
-        // the cluster side (CRDs served, role templates) and the Felix side (extract, install, resolve)
-        // do not depend on each other: prepare both at once, the extension starts when both are done
-        CompletableFuture<List<String>> clusterSide = CompletableFuture.supplyAsync(() -> {
+        // CRDs (created and served), role templates and the Felix side (extract, install, resolve)
+        // do not depend on each other: prepare all at once, the extension starts when all are done
+        CompletableFuture<Void> crds = CompletableFuture.runAsync(() -> {
             try {
                 applyCrds(pkg);
+            } catch (StartFailedException e) {
+                throw new CompletionException(e);
+            }
+        }, preparer);
+        CompletableFuture<List<String>> roleTemplates = CompletableFuture.supplyAsync(() -> {
+            try {
                 return applyRoleTemplates(pkg);
             } catch (StartFailedException e) {
                 throw new CompletionException(e);
             }
         }, preparer);
+        // allOf completes only once both are done, also when one fails first
+        CompletableFuture<List<String>> clusterSide = CompletableFuture.allOf(crds, roleTemplates).thenApply(v -> roleTemplates.join());
         List<String> templates;
         Bundle bundle = null;
         Path jar = null;
