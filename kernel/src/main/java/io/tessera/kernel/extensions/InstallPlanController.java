@@ -287,23 +287,6 @@ final class InstallPlanController implements AutoCloseable {
             return;
         }
         try {
-            // one PUT of the informer's copy (no GET, no patch diff: this is on the path of every first
-            // install); if the copy is stale, the usual read-modify-write
-            GenericKubernetesResource copy = client.getKubernetesSerialization().clone(plan);
-            List<String> finalizers = new ArrayList<>(copy.getMetadata().getFinalizers() == null ? List.of() : copy.getMetadata().getFinalizers());
-            finalizers.add(FINALIZER);
-            copy.getMetadata().setFinalizers(finalizers);
-            client.genericKubernetesResources(ExtensionTypes.INSTALL_PLANS).resource(copy).update();
-            return;
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 404) {
-                return;
-            }
-            if (e.getCode() != 409) {
-                throw e;
-            }
-        }
-        try {
             editPlan(plan.getMetadata().getName(), p -> {
                         List<String> f = new ArrayList<>(p.getMetadata().getFinalizers() == null ? List.of() : p.getMetadata().getFinalizers());
                         if (!f.contains(FINALIZER)) {
