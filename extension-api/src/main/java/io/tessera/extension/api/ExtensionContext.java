@@ -46,6 +46,20 @@ public interface ExtensionContext {
      */
     void controller(String group, String version, String plural, io.tessera.extension.api.kube.Reconciler reconciler);
 
+    /**
+     * Registers a health check under {@code name} (call it from {@link Extension#start}). The
+     * runtime runs every check once right after {@code start} returns — a failing check fails the
+     * install or upgrade like a throwing {@code start}, so an upgrade rolls back to the previous
+     * version — and then periodically on every kernel replica while the extension runs. The result
+     * is the condition {@code Healthy} on the extension's InstallPlan (reason
+     * {@code HealthCheckPassed} or {@code HealthCheckFailed}, the failing checks' messages) and
+     * {@code GET /kapis/kubesphere.io/v1alpha1/extensions/{name}/health}. An unhealthy extension
+     * keeps serving; the kernel's {@code /readyz} does not depend on it.
+     *
+     * @since api 0.4
+     */
+    void healthCheck(String name, HealthCheck check);
+
     /** An SLF4J logger named {@code extension.{name}}. */
     Logger logger();
 

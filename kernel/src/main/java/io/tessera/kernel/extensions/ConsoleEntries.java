@@ -1,13 +1,20 @@
 package io.tessera.kernel.extensions;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tessera.kernel.routing.RequestInfo;
+import io.tessera.kernel.routing.RequestInfoResolver;
+import io.tessera.kernel.security.Authorizer;
+import io.tessera.kernel.security.UserInfo;
+import io.tessera.kernel.spi.RequestAttributes;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * The console's view of the running extensions (docs/extension-api.md): the list, a
@@ -26,16 +34,17 @@ final class ConsoleEntries {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long KEEPALIVE_MILLIS = 15_000;
-    private static final int COMMIT_PADDING = 8 * 1024 + 1;
 
     private final ExtensionRuntime runtime;
+    private final Supplier<Authorizer> authorizer;
     private final AtomicLong resourceVersion = new AtomicLong(1);
     private final Object signal = new Object();
     private volatile boolean closed;
     private volatile Integrations integrations;
 
-    ConsoleEntries(ExtensionRuntime runtime) {
+    ConsoleEntries(ExtensionRuntime runtime, Supplier<Authorizer> authorizer) {
         this.runtime = runtime;
+        this.authorizer = authorizer;
     }
 
     /** Adds out-of-process extensions' JSBundles and ExtensionEntries to the list and to /dist. */
@@ -55,6 +64,54 @@ final class ConsoleEntries {
         synchronized (signal) {
             signal.notifyAll();
         }
+    }
+
+    /**
+     * The list as {@code user} may see it: an entry that names the API calls its page makes
+     * ({@code requires: ["GET /kapis/…"]}) is shown only if the kernel's authorizer allows every
+     * one of them to this user; an extension left without visible entries is left out entirely.
+     */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> snapshot(UserInfo user) {
+        Map<String, Object> all = snapshot();
+        Authorizer authz = authorizer.get();
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (Map<String, Object> item : (List<Map<String, Object>>) all.get("items")) {
+            List<Map<String, Object>> entries = item.get("entries") instanceof List<?> l ? (List<Map<String, Object>>) l : List.of();
+            List<Map<String, Object>> visible = entries.stream().filter(e -> allowed(e, user, authz)).toList();
+            if (!entries.isEmpty() && visible.isEmpty()) {
+                continue;
+            }
+            Map<String, Object> copy = new LinkedHashMap<>(item);
+            copy.put("entries", visible);
+            items.add(copy);
+        }
+        Map<String, Object> out = new LinkedHashMap<>(all);
+        out.put("items", items);
+        return out;
+    }
+
+    static boolean allowed(Map<String, Object> entry, UserInfo user, Authorizer authz) {
+        if (!(entry.get("requires") instanceof List<?> requires)) {
+            return true;
+        }
+        for (Object r : requires) {
+            String[] call = String.valueOf(r).trim().split("\\s+", 2);
+            if (call.length != 2) {
+                return false; // validated at install; an ExtensionEntry object may still hold garbage: hide
+            }
+            String path = call[1].contains("?") ? call[1].substring(0, call[1].indexOf('?')) : call[1];
+            String query = call[1].contains("?") ? call[1].substring(call[1].indexOf('?') + 1) : null;
+            try {
+                RequestInfo info = RequestInfoResolver.resolve(call[0], path, query);
+                if (!authz.authorize(user, info).allowed()) {
+                    return false;
+                }
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     Map<String, Object> snapshot() {
@@ -90,45 +147,57 @@ final class ConsoleEntries {
     public final class Api {
         @GET
         @Produces(MediaType.APPLICATION_JSON)
-        public Map<String, Object> list() {
-            return snapshot();
+        public Map<String, Object> list(@Context HttpServletRequest request) {
+            return snapshot(caller(request));
         }
 
         @GET
         @Path("watch")
         @Produces("text/event-stream")
-        public Response watch() {
-            StreamingOutput stream = out -> {
-                // Jersey holds a response in an 8 KiB buffer (OUTBOUND_CONTENT_LENGTH_BUFFER) and its
-                // flush() does not send an uncommitted one, so small events would wait for hours. One
-                // comment line (ignored by SSE readers) larger than the buffer commits the stream; from
-                // then on every flush() reaches the client.
-                write(out, ":" + " ".repeat(COMMIT_PADDING) + "\n\n");
-                long sent = -1;
-                while (!closed) {
-                    long rv;
-                    synchronized (signal) {
-                        rv = resourceVersion.get();
-                        if (rv == sent) {
-                            try {
-                                signal.wait(KEEPALIVE_MILLIS);
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                                return;
-                            }
-                            rv = resourceVersion.get();
+        public void watch(@Context HttpServletRequest request, @Context HttpServletResponse response) throws IOException {
+            UserInfo user = caller(request);
+            // written to the servlet response directly: Jersey buffers an entity stream (to compute its
+            // length) and would hold the events back
+            response.setStatus(200);
+            response.setContentType("text/event-stream");
+            response.setCharacterEncoding("UTF-8");
+            response.setHeader("Cache-Control", "no-cache");
+            OutputStream out = response.getOutputStream();
+            long seen = -1;
+            Object sentItems = null;
+            while (!closed) {
+                long rv;
+                synchronized (signal) {
+                    rv = resourceVersion.get();
+                    if (rv == seen) {
+                        try {
+                            signal.wait(KEEPALIVE_MILLIS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return;
                         }
                     }
-                    if (rv == sent) {
+                }
+                // evaluated per event and per keepalive for this caller: a change of the list or of
+                // the caller's roles sends an event only if what this caller sees changed
+                Map<String, Object> snap = snapshot(user);
+                seen = Long.parseLong((String) snap.get("resourceVersion"));
+                try {
+                    if (snap.get("items").equals(sentItems)) {
                         write(out, ": keepalive\n\n");
                     } else {
-                        Map<String, Object> snap = snapshot();
-                        sent = Long.parseLong((String) snap.get("resourceVersion"));
-                        write(out, "event: entries\nid: " + sent + "\ndata: " + JSON.writeValueAsString(snap) + "\n\n");
+                        sentItems = snap.get("items");
+                        write(out, "event: entries\nid: " + seen + "\ndata: " + JSON.writeValueAsString(snap) + "\n\n");
                     }
+                } catch (IOException clientGone) {
+                    return; // the client closed the stream: the normal end of a watch, not an error
                 }
-            };
-            return Response.ok(stream, "text/event-stream").header("Cache-Control", "no-cache").build();
+            }
+        }
+
+        private static UserInfo caller(HttpServletRequest request) {
+            // the authentication stage ran before (the route is not public); anonymous never gets here
+            return request.getAttribute(RequestAttributes.USER) instanceof UserInfo u ? u : UserInfo.ANONYMOUS;
         }
 
         private static void write(OutputStream out, String s) throws IOException {

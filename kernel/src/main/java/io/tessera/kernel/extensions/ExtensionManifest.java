@@ -167,6 +167,11 @@ public record ExtensionManifest(
                         if (!(parent instanceof String p) || !PLACEMENTS.contains(p.split("\\.")[0])) {
                             errors.add(at + ".parent: must be one of " + PLACEMENTS + " (or a sub-menu such as cluster.x)");
                         }
+                        Object requires = e.get("requires");
+                        if (requires != null && !(requires instanceof List<?> rl
+                                && rl.stream().allMatch(x -> x instanceof String r && r.trim().matches("(GET|POST|PUT|PATCH|DELETE) /\\S*")))) {
+                            errors.add(at + ".requires: must be a list of API calls such as \"GET /kapis/{group}/{version}/{resource}\"");
+                        }
                         entries.add(new LinkedHashMap<>((Map<String, Object>) e));
                     }
                 } else if (es != null) {

@@ -11,7 +11,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.osgi.framework.Bundle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +51,11 @@ final class ExtensionRuntime implements AutoCloseable {
     private final Path workDir;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     private final Runnable changed;
+    private final ExecutorService preparer = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "extensions-prepare");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final String replicaId;
 
@@ -76,23 +85,60 @@ final class ExtensionRuntime implements AutoCloseable {
             throws StartFailedException {
         ExtensionManifest m = pkg.manifest();
         long begin = System.nanoTime();
-        applyCrds(pkg);
-        List<String> templates = applyRoleTemplates(pkg);
-        List<Path> jars;
+        // CRDs (created and served), role templates and the Felix side (extract, install, resolve)
+        // do not depend on each other: prepare all at once, the extension starts when all are done
+        CompletableFuture<Void> crds = CompletableFuture.runAsync(() -> {
+            try {
+                applyCrds(pkg);
+            } catch (StartFailedException e) {
+                throw new CompletionException(e);
+            }
+        }, preparer);
+        CompletableFuture<List<String>> roleTemplates = CompletableFuture.supplyAsync(() -> {
+            try {
+                return applyRoleTemplates(pkg);
+            } catch (StartFailedException e) {
+                throw new CompletionException(e);
+            }
+        }, preparer);
+        // allOf completes only once both are done, also when one fails first
+        CompletableFuture<List<String>> clusterSide = CompletableFuture.allOf(crds, roleTemplates).thenApply(v -> roleTemplates.join());
+        List<String> templates;
+        Bundle bundle = null;
+        Path jar = null;
         try {
-            jars = pkg.extractBundles(workDir);
-        } catch (java.io.IOException e) {
-            throw new StartFailedException("cannot read the bundles of " + pkg.file().getFileName() + ": " + e.getMessage(), e);
-        }
-        if (jars.size() != 1) {
-            throw new StartFailedException("extension " + m.name() + " must ship exactly one bundle, found " + jars.size(), null);
-        }
-        Bundle bundle;
-        try {
-            bundle = osgi.install(jars.get(0));
-        } catch (Exception e) {
-            deleteQuietly(jars.get(0));
-            throw new StartFailedException("bundle of " + m.name() + " " + m.version() + " does not resolve: " + e.getMessage(), e);
+            List<Path> jars;
+            try {
+                jars = pkg.extractBundles(workDir);
+            } catch (java.io.IOException e) {
+                throw new StartFailedException("cannot read the bundles of " + pkg.file().getFileName() + ": " + e.getMessage(), e);
+            }
+            if (jars.size() != 1) {
+                jars.forEach(ExtensionRuntime::deleteQuietly);
+                throw new StartFailedException("extension " + m.name() + " must ship exactly one bundle, found " + jars.size(), null);
+            }
+            jar = jars.get(0);
+            try {
+                bundle = osgi.install(jar);
+            } catch (Exception e) {
+                throw new StartFailedException("bundle of " + m.name() + " " + m.version() + " does not resolve: " + e.getMessage(), e);
+            }
+            templates = await(clusterSide);
+        } catch (StartFailedException e) {
+            try {
+                await(clusterSide); // nothing of this attempt may be written after it reported failure
+            } catch (StartFailedException alsoFailed) {
+                // the first failure is the one reported
+            }
+            if (bundle != null) {
+                uninstallQuietly(bundle, jar);
+            } else if (jar != null) {
+                deleteQuietly(jar);
+            }
+            if (!running.containsKey(m.name())) {
+                deleteRoleTemplates(m.name(), List.of());
+            }
+            throw e;
         }
         RuntimeContext context = null;
         Extension extension = null;
@@ -109,12 +155,21 @@ final class ExtensionRuntime implements AutoCloseable {
             context = new RuntimeContext(m, bundle.getBundleContext(), client, new ScopedKubeClient(client, m, audit), config,
                     replicaId);
             extension.start(context);
+            // a version that is unhealthy from the start does not take over (an upgrade rolls back)
+            if (context.hasHealthChecks()) {
+                String failing = context.probe().stream().filter(r -> !r.healthy()).map(r -> r.name() + ": " + r.message())
+                        .collect(java.util.stream.Collectors.joining("; "));
+                if (!failing.isEmpty()) {
+                    throw new StartFailedException("extension " + m.name() + " " + m.version() + " failed its health check: "
+                            + failing, null);
+                }
+            }
         } catch (Throwable t) {
             // the extension's failure must not leave anything of it behind, nor reach the kernel
             if (context != null) {
                 context.close();
             }
-            uninstallQuietly(bundle, jars.get(0));
+            uninstallQuietly(bundle, jar);
             if (!running.containsKey(m.name())) {
                 deleteRoleTemplates(m.name(), List.of());
             }
@@ -135,8 +190,20 @@ final class ExtensionRuntime implements AutoCloseable {
         }
         LOG.info("event=extension.started name={} version={} previous={} ms={}", m.name(), m.version(),
                 old == null ? "" : old.version(), (System.nanoTime() - begin) / 1_000_000);
+        context.startHealthChecks();
         changed.run();
         return now;
+    }
+
+    private static List<String> await(CompletableFuture<List<String>> f) throws StartFailedException {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof StartFailedException s) {
+                throw s;
+            }
+            throw new StartFailedException("preparing the cluster failed: " + e.getCause(), e.getCause());
+        }
     }
 
     synchronized void updateConfig(String name, Map<String, Object> config, String configHash) {
@@ -291,6 +358,7 @@ final class ExtensionRuntime implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        preparer.shutdownNow();
         for (String name : List.copyOf(running.keySet())) {
             Running r = running.remove(name);
             if (r != null) {

@@ -53,7 +53,7 @@ public final class ExtensionsModule implements KernelModule {
             replicas.report(served);
         }, replicas.id());
         rt[0] = runtime;
-        console = new ConsoleEntries(runtime);
+        console = new ConsoleEntries(runtime, context::authorizer);
         holder[0] = console;
         java.util.List<PackageTrust> trust = new java.util.ArrayList<>();
         for (PackageTrust.Factory f : java.util.ServiceLoader.load(PackageTrust.Factory.class)) {
@@ -70,6 +70,7 @@ public final class ExtensionsModule implements KernelModule {
 
         context.mountKapis(CONSOLE_GROUP, "v1alpha1", console.new Api());
         context.mountPath("/dist", console.new Dist());
+        context.mountKapis("kubesphere.io", "v1alpha1", new ExtensionHealthResource(runtime, replicas.id()));
         integrations = new Integrations(context.kubernetes(), context.osgi().context(), console::changed);
         integrations.start();
         console.integrations(integrations);

@@ -117,7 +117,7 @@ final class InstallPlanController implements AutoCloseable {
     private void reconcile(String planName) {
         GenericKubernetesResource plan = informer.getStore().getByKey(planName);
         if (plan == null) {
-            failed.remove(planName);
+            clearFailed(planName);
             if (runtime.stop(planName)) {
                 LOG.info("event=installplan.uninstalled plan={}", planName);
             }
@@ -150,8 +150,13 @@ final class InstallPlanController implements AutoCloseable {
         var current = runtime.running(name);
         if (!enabled) {
             runtime.stop(name);
-            failed.remove(planName);
+            clearFailed(planName);
             writeStatus(planName, "Installed", false, version, hash, "Installed", "True", "Disabled", "extension is disabled");
+            return;
+        }
+        var elsewhere = replicas.failedElsewhere(name, version);
+        if (elsewhere.isPresent()) {
+            rollBack(plan, name, version, hash, configYaml, desired, elsewhere.get());
             return;
         }
         if (current.isPresent() && current.get().version().equals(version)) {
@@ -163,7 +168,7 @@ final class InstallPlanController implements AutoCloseable {
                     return;
                 }
             }
-            failed.remove(planName);
+            clearFailed(planName);
             Map<String, Object> st = plan.getAdditionalProperties().get("status") instanceof Map<?, ?> x
                     ? (Map<String, Object>) x : Map.of();
             served(planName, name, version, hash, "Upgrading".equals(st.get("state")));
@@ -181,7 +186,7 @@ final class InstallPlanController implements AutoCloseable {
                 repository.verify(pkg);
             }
         } catch (PackageTrust.Refused e) {
-            failed.put(planName, desired);
+            markFailed(planName, version, desired, e.getMessage());
             LOG.warn("event=extensions.package.refused plan={} package={}-{} error=\"{}\"", planName, name, version, e.getMessage());
             writeStatus(planName, upgrade ? "UpgradeFailed" : "InstallFailed", true, version, hash,
                     upgrade ? "Upgraded" : "Installed", "False", "PackageRefused", e.getMessage());
@@ -214,11 +219,12 @@ final class InstallPlanController implements AutoCloseable {
                 "Initialized", "starting " + name + " " + version);
         try {
             runtime.start(pkg, config(pkg.manifest(), configYaml), hash);
-            failed.remove(planName);
+            clearFailed(planName);
             served(planName, name, version, hash, upgrade);
         } catch (ExtensionRuntime.StartFailedException | IllegalArgumentException e) {
-            failed.put(planName, desired);
-            String previous = current.map(r -> "; version " + r.version() + " keeps serving").orElse("");
+            markFailed(planName, version, desired, e.getMessage());
+            String previous = current.map(r -> "; version " + r.version() + " keeps serving").orElse("")
+                    + " (kernel replica " + replicas.id() + ")";
             writeStatus(planName, upgrade ? "UpgradeFailed" : "InstallFailed", true, version, hash,
                     upgrade ? "Upgraded" : "Installed", "False", upgrade ? "UpgradeFailed" : "InstallFailed",
                     e.getMessage() + previous);
@@ -294,6 +300,57 @@ final class InstallPlanController implements AutoCloseable {
             }
             // another replica created it first
         }
+    }
+
+    /** This replica could not start {@code version}: not retried until the spec changes, and every replica rolls back. */
+    private void markFailed(String planName, String version, String desired, String message) {
+        failed.put(planName, desired);
+        replicas.reportFailure(planName, version, message);
+    }
+
+    private void clearFailed(String planName) {
+        failed.remove(planName);
+        replicas.clearFailure(planName);
+    }
+
+    /**
+     * Another live replica could not start {@code version}: this replica goes back to what that
+     * replica still runs (the previous version, or nothing after a failed first install), so all
+     * replicas serve the same version, and the plan says why.
+     */
+    private void rollBack(GenericKubernetesResource plan, String name, String version, String hash, String configYaml,
+            String desired, ReplicaRegistry.Failure failure) {
+        String planName = plan.getMetadata().getName();
+        failed.put(planName, desired);
+        var current = runtime.running(name);
+        boolean upgrade = failure.serves() != null;
+        String outcome;
+        if (failure.serves() == null) {
+            runtime.stop(name);
+            outcome = "no replica runs it";
+        } else if (current.isPresent() && current.get().version().equals(failure.serves())) {
+            outcome = "every replica runs " + failure.serves();
+        } else {
+            try {
+                // from whichever repository serves it, and trust-checked again like any package this replica loads
+                ExtensionPackage previous = repository.fetch(name, failure.serves());
+                if (previous != null) {
+                    repository.verify(previous);
+                }
+                if (previous == null) {
+                    throw new ExtensionRuntime.StartFailedException("no package for " + name + " " + failure.serves(), null);
+                }
+                runtime.start(previous, config(previous.manifest(), configYaml), hash);
+                outcome = "every replica runs " + failure.serves() + " again";
+                LOG.info("event=installplan.rolledback plan={} failed={} replica={} version={}", planName, version,
+                        failure.replica(), failure.serves());
+            } catch (ExtensionRuntime.StartFailedException | IllegalArgumentException | PackageTrust.Refused | java.io.IOException e) {
+                outcome = "rolling back this replica (" + replicas.id() + ") to " + failure.serves() + " failed too: " + e.getMessage();
+            }
+        }
+        writeStatus(planName, upgrade ? "UpgradeFailed" : "InstallFailed", true, version, hash, upgrade ? "Upgraded" : "Installed",
+                "False", upgrade ? "UpgradeFailed" : "InstallFailed", "extension " + name + " " + version
+                        + " failed on kernel replica " + failure.replica() + ": " + failure.message() + "; " + outcome);
     }
 
     static final String FINALIZER = "kubesphere.io/installplan-protection";
@@ -375,7 +432,7 @@ final class InstallPlanController implements AutoCloseable {
             runtime.purgeCrds(running.get().pkg());
         }
         runtime.stop(planName);
-        failed.remove(planName);
+        clearFailed(planName);
         try {
             editPlan(planName, p -> {
                 if (p.getMetadata().getFinalizers() != null) {

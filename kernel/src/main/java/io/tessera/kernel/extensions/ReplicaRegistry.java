@@ -28,6 +28,8 @@ final class ReplicaRegistry implements AutoCloseable {
     static final String NAMESPACE = "kubesphere-system";
     static final String LABEL = "tessera.io/kernel-replica";
     static final String SERVED = "tessera.io/served";
+    /** {@code {extension: {version, message}}}: versions this replica could not start. */
+    static final String FAILED = "tessera.io/failed";
     static final int LEASE_SECONDS = 15;
     private static final long RENEW_SECONDS = 5;
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaRegistry.class);
@@ -41,6 +43,11 @@ final class ReplicaRegistry implements AutoCloseable {
         return t;
     });
     private volatile Map<String, String> served = Map.of();
+    private final Map<String, Map<String, String>> failures = new java.util.concurrent.ConcurrentSkipListMap<>();
+
+    /** Another live replica could not start {@code version}; {@code serves} is what it runs instead (or null). */
+    record Failure(String replica, String message, String serves) {
+    }
     private SharedIndexInformer<Lease> informer;
 
     ReplicaRegistry(KubernetesClient client) {
@@ -85,6 +92,57 @@ final class ReplicaRegistry implements AutoCloseable {
         renewQuietly();
     }
 
+    /** Publishes that this replica could not start {@code name@version}, so the others roll back too. */
+    void reportFailure(String name, String version, String message) {
+        Map<String, String> f = Map.of("version", version, "message", message == null ? "" : message);
+        if (!f.equals(failures.put(name, f))) {
+            renewQuietly();
+        }
+    }
+
+    void clearFailure(String name) {
+        if (failures.remove(name) != null) {
+            renewQuietly();
+        }
+    }
+
+    /** The first other live replica that reports it could not start {@code name@version}. */
+    java.util.Optional<Failure> failedElsewhere(String name, String version) {
+        if (informer == null) {
+            return java.util.Optional.empty();
+        }
+        for (Lease l : liveOthers()) {
+            Map<String, String> a = l.getMetadata().getAnnotations() == null ? Map.of() : l.getMetadata().getAnnotations();
+            try {
+                Map<String, Map<String, String>> f = a.get(FAILED) == null ? Map.of()
+                        : JSON.readValue(a.get(FAILED), new TypeReference<Map<String, Map<String, String>>>() { });
+                if (f.get(name) != null && version.equals(f.get(name).get("version"))) {
+                    Map<String, String> s = a.get(SERVED) == null ? Map.of()
+                            : JSON.readValue(a.get(SERVED), new TypeReference<Map<String, String>>() { });
+                    return java.util.Optional.of(new Failure(l.getSpec().getHolderIdentity(), f.get(name).get("message"), s.get(name)));
+                }
+            } catch (java.io.IOException e) {
+                LOG.warn("event=extensions.replica.failed.unreadable lease={}", l.getMetadata().getName());
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    private java.util.List<Lease> liveOthers() {
+        ZonedDateTime now = ZonedDateTime.now();
+        java.util.List<Lease> out = new java.util.ArrayList<>();
+        for (Lease l : informer.getStore().list()) {
+            if (l.getMetadata().getName().equals(leaseName()) || l.getSpec() == null || l.getSpec().getRenewTime() == null) {
+                continue;
+            }
+            int seconds = l.getSpec().getLeaseDurationSeconds() == null ? LEASE_SECONDS : l.getSpec().getLeaseDurationSeconds();
+            if (!l.getSpec().getRenewTime().plusSeconds(seconds).isBefore(now)) {
+                out.add(l);
+            }
+        }
+        return out;
+    }
+
     private void renewQuietly() {
         try {
             renew();
@@ -95,13 +153,15 @@ final class ReplicaRegistry implements AutoCloseable {
 
     private synchronized void renew() {
         String json;
+        String failedJson;
         try {
             json = JSON.writeValueAsString(served);
+            failedJson = JSON.writeValueAsString(failures);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
         Lease lease = new LeaseBuilder().withNewMetadata().withName(leaseName()).withNamespace(NAMESPACE)
-                .addToLabels(LABEL, "true").addToAnnotations(SERVED, json).endMetadata()
+                .addToLabels(LABEL, "true").addToAnnotations(SERVED, json).addToAnnotations(FAILED, failedJson).endMetadata()
                 .withNewSpec().withHolderIdentity(id).withLeaseDurationSeconds(LEASE_SECONDS)
                 .withRenewTime(ZonedDateTime.now()).endSpec().build();
         var op = client.leases().inNamespace(NAMESPACE).withName(leaseName());
@@ -128,15 +188,8 @@ final class ReplicaRegistry implements AutoCloseable {
         if (informer == null) {
             return new int[] {serving, live};
         }
-        ZonedDateTime now = ZonedDateTime.now();
-        for (Lease l : informer.getStore().list()) {
-            if (l.getMetadata().getName().equals(leaseName()) || l.getSpec() == null || l.getSpec().getRenewTime() == null) {
-                continue;
-            }
-            int seconds = l.getSpec().getLeaseDurationSeconds() == null ? LEASE_SECONDS : l.getSpec().getLeaseDurationSeconds();
-            if (l.getSpec().getRenewTime().plusSeconds(seconds).isBefore(now)) {
-                continue; // a replica that stopped renewing is not waited for
-            }
+        // a replica that stopped renewing is not waited for
+        for (Lease l : liveOthers()) {
             live++;
             String json = l.getMetadata().getAnnotations() == null ? null : l.getMetadata().getAnnotations().get(SERVED);
             if (json != null) {

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.tessera.extension.api.ExtensionContext;
+import io.tessera.extension.api.HealthCheck;
 import io.tessera.extension.api.User;
 import io.tessera.extension.api.http.KapisRoutes;
 import io.tessera.extension.api.kube.Reconciler;
@@ -51,6 +52,10 @@ final class RuntimeContext implements ExtensionContext, AutoCloseable {
     private volatile boolean closed;
     private final String replicaId;
     private final List<java.util.concurrent.CompletableFuture<?>> elections = new CopyOnWriteArrayList<>();
+    private final Map<String, HealthCheck> healthChecks = new java.util.concurrent.ConcurrentSkipListMap<>();
+    /** Runs the probes: a probe that hangs past its timeout keeps only its own thread. */
+    private final java.util.concurrent.ExecutorService probes;
+    private final ScheduledExecutorService healthTimer;
 
     RuntimeContext(ExtensionManifest manifest, BundleContext bundle, KubernetesClient kernelClient,
             ScopedKubeClient scoped, Map<String, Object> config, String replicaId) {
@@ -61,6 +66,16 @@ final class RuntimeContext implements ExtensionContext, AutoCloseable {
         this.scoped = scoped;
         this.config = config;
         this.logger = LoggerFactory.getLogger("extension." + manifest.name());
+        this.probes = Executors.newCachedThreadPool(daemon("extension-" + manifest.name() + "-health"));
+        this.healthTimer = Executors.newSingleThreadScheduledExecutor(daemon("extension-" + manifest.name() + "-health-timer"));
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     @Override
@@ -97,7 +112,90 @@ final class RuntimeContext implements ExtensionContext, AutoCloseable {
                 LOG.warn("event=extension.config.listener.failed extension={} error=\"{}\"", name(), e.toString());
             }
         }
+        // a configuration change often is what fixes (or breaks) a backend: probe again now
+        if (!healthChecks.isEmpty() && !closed) {
+            healthTimer.execute(this::probeAndPublish);
+        }
     }
+
+    @Override
+    public void healthCheck(String name, HealthCheck check) {
+        if (name == null || name.isBlank() || check == null) {
+            throw new IllegalArgumentException("a health check needs a name and a check");
+        }
+        healthChecks.put(name, check);
+    }
+
+    /** One check's outcome. */
+    record CheckResult(String name, boolean healthy, String message) {
+    }
+
+    /** Runs every registered check now (in parallel, each bounded by {@link #PROBE_TIMEOUT}). */
+    List<CheckResult> probe() {
+        Map<String, java.util.concurrent.Future<?>> running = new java.util.LinkedHashMap<>();
+        healthChecks.forEach((n, c) -> running.put(n, probes.submit(() -> {
+            c.check();
+            return null;
+        })));
+        List<CheckResult> out = new ArrayList<>();
+        long deadline = System.nanoTime() + PROBE_TIMEOUT.toNanos();
+        running.forEach((n, f) -> {
+            try {
+                f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                out.add(new CheckResult(n, true, "ok"));
+            } catch (java.util.concurrent.TimeoutException e) {
+                f.cancel(true);
+                out.add(new CheckResult(n, false, "no answer within " + PROBE_TIMEOUT.toSeconds() + " s"));
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                out.add(new CheckResult(n, false, cause.getMessage() == null ? cause.getClass().getName() : cause.getMessage()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                out.add(new CheckResult(n, false, "interrupted"));
+            } catch (java.util.concurrent.CancellationException | java.util.concurrent.RejectedExecutionException e) {
+                out.add(new CheckResult(n, false, "the extension stopped"));
+            }
+        });
+        return out;
+    }
+
+    boolean hasHealthChecks() {
+        return !healthChecks.isEmpty();
+    }
+
+    /** After the version took over: publish now, then probe every {@link #PROBE_INTERVAL}. */
+    void startHealthChecks() {
+        if (healthChecks.isEmpty() || closed) {
+            return;
+        }
+        healthTimer.scheduleWithFixedDelay(this::probeAndPublish, 0, PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void probeAndPublish() {
+        if (closed) {
+            return;
+        }
+        try {
+            List<CheckResult> results = probe();
+            List<CheckResult> failing = results.stream().filter(r -> !r.healthy()).toList();
+            String self = " (replica " + replicaId + ")";
+            if (failing.isEmpty()) {
+                // a healthy replica does not clear another replica's failure: that one clears it itself
+                writeCondition(HEALTHY, true, "HealthCheckPassed",
+                        results.size() + " health check(s) pass" + self,
+                        old -> !"False".equals(old.get("status")) || String.valueOf(old.get("message")).endsWith(self));
+            } else {
+                writeCondition(HEALTHY, false, "HealthCheckFailed", failing.stream().map(r -> r.name() + ": " + r.message())
+                        .collect(java.util.stream.Collectors.joining("; ")) + self, old -> true);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("event=extension.health.publish.failed extension={} error=\"{}\"", name(), e.toString());
+        }
+    }
+
+    static final String HEALTHY = "Healthy";
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration PROBE_INTERVAL = Duration.ofSeconds(10);
 
     @Override
     public ScopedClient kubernetes() {
@@ -235,7 +333,17 @@ final class RuntimeContext implements ExtensionContext, AutoCloseable {
     @Override
     @SuppressWarnings("unchecked")
     public void condition(String type, boolean status, String reason, String message) {
-        if (closed || type == null || type.isBlank()) {
+        if (type == null || type.isBlank()) {
+            return;
+        }
+        writeCondition(type, status, reason, message, old -> true);
+    }
+
+    /** Writes one condition unless unchanged or {@code mayReplace} refuses the one there now. */
+    @SuppressWarnings("unchecked")
+    private void writeCondition(String type, boolean status, String reason, String message,
+            java.util.function.Predicate<Map<?, ?>> mayReplace) {
+        if (closed) {
             return;
         }
         String wanted = status ? "True" : "False";
@@ -256,6 +364,9 @@ final class RuntimeContext implements ExtensionContext, AutoCloseable {
                                     && java.util.Objects.equals(reason, cm.get("reason"))
                                     && java.util.Objects.equals(message, cm.get("message"))) {
                                 return; // unchanged: no write
+                            }
+                            if (type.equals(cm.get("type")) && !mayReplace.test(cm)) {
+                                return;
                             }
                             if (!type.equals(cm.get("type"))) {
                                 conditions.add((Map<String, Object>) cm);
@@ -302,6 +413,9 @@ final class RuntimeContext implements ExtensionContext, AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        healthTimer.shutdownNow();
+        probes.shutdownNow();
+        healthChecks.clear();
         for (var election : elections) {
             // cancel releases the lease (releaseOnCancel), so another replica takes over at once
             election.cancel(true);

@@ -26,6 +26,8 @@ public final class CrdInstaller {
 
     private static final Logger LOG = LoggerFactory.getLogger(CrdInstaller.class);
     private static final java.time.Duration SERVED_TIMEOUT = java.time.Duration.ofSeconds(30);
+    /** First re-check soon (most API servers serve within tens of ms), then back off to 200 ms. */
+    private static final java.time.Duration SERVED_POLL_FIRST = java.time.Duration.ofMillis(10);
     private static final java.time.Duration SERVED_POLL = java.time.Duration.ofMillis(200);
 
     private final KubernetesClient client;
@@ -112,6 +114,7 @@ public final class CrdInstaller {
                 .withNamespaced("Namespaced".equals(crd.getSpec().getScope()))
                 .build();
         long deadline = System.nanoTime() + SERVED_TIMEOUT.toNanos();
+        long pollMillis = SERVED_POLL_FIRST.toMillis();
         while (true) {
             try {
                 var resources = client.genericKubernetesResources(context);
@@ -128,7 +131,8 @@ public final class CrdInstaller {
                 }
             }
             try {
-                Thread.sleep(SERVED_POLL.toMillis());
+                Thread.sleep(pollMillis);
+                pollMillis = Math.min(pollMillis * 2, SERVED_POLL.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for CRD " + crd.getMetadata().getName());

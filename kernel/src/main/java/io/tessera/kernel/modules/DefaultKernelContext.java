@@ -76,6 +76,11 @@ public final class DefaultKernelContext implements KernelContext {
     }
 
     @Override
+    public Authorizer authorizer() {
+        return security.authorizer();
+    }
+
+    @Override
     public void addPublicPath(String pattern) {
         security.publicPaths().add(pattern);
     }

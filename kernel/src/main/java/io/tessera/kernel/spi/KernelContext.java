@@ -25,6 +25,12 @@ public interface KernelContext {
     void setAuthorizer(Authorizer authorizer);
 
     /**
+     * The authorizer in effect now (the one IAM set, once it started), for modules that decide
+     * per user what to show beyond the request itself (e.g. console entries).
+     */
+    Authorizer authorizer();
+
+    /**
      * Declares a path that answers without authentication. A pattern ending in {@code /*}
      * matches everything below its prefix; a method-qualified pattern ({@code "GET /x"}) only
      * that method.

@@ -320,6 +320,178 @@ class ExtensionLifecycleIT {
         assertThat(get(dependentApi).statusCode()).isEqualTo(200);
     }
 
+    @Test
+    void consoleEntriesListAndStreamShowEachCallerOnlyTheEntriesItsRolesAllow() throws Exception {
+        String regular = regularUser();
+        SseClient adminStream = SseClient.open(kernel.baseUri().resolve(ENTRIES + "/watch"), admin);
+        SseClient regularStream = SseClient.open(kernel.baseUri().resolve(ENTRIES + "/watch"), regular);
+        try {
+            // the greeter's entry requires "GET /kapis/greeter.tessera.io/v1alpha1/greetings": admin only
+            plan("greeter", "1.0.0", null);
+            await().atMost(DEADLINE).until(() -> entryNames(admin).contains("greeter"));
+            assertThat(entryNames(regular)).doesNotContain("greeter");
+            assertThat(tree(http.get(GREETINGS, regular)).path("code").asInt()).isEqualTo(403);
+            await().atMost(DEADLINE).until(() -> adminStream.lastEventData().contains("\"greeter\""));
+
+            // out-of-process entries are filtered the same way, per entry; an entry without requires is for everyone
+            create(Integrations.EXTENSION_ENTRIES, "mixed-entries", "mixed", Map.of("entries", List.of(
+                    Map.of("parent", "global", "name", "mixed-open", "link", "/mixed"),
+                    Map.of("parent", "global", "name", "mixed-greetings", "link", "/mixed/g",
+                            "requires", List.of("GET /kapis/greeter.tessera.io/v1alpha1/greetings")))));
+            await().atMost(DEADLINE).until(() -> entryNames(regular).contains("mixed-open"));
+            assertThat(entryNames(regular)).doesNotContain("mixed-greetings", "greeter");
+            assertThat(entryNames(admin)).contains("mixed-open", "mixed-greetings", "greeter");
+
+            // each stream event is evaluated for its own caller
+            await().atMost(DEADLINE).until(() -> regularStream.lastEventData().contains("mixed-open"));
+            assertThat(regularStream.lastEventData()).doesNotContain("mixed-greetings").doesNotContain("\"greeter\"");
+            await().atMost(DEADLINE).until(() -> adminStream.lastEventData().contains("mixed-greetings"));
+            assertThat(adminStream.lastEventData()).contains("\"greeter\"");
+            assertThat(regularStream.events()).allSatisfy(e -> assertThat(e).doesNotContain("mixed-greetings"));
+        } finally {
+            adminStream.close();
+            regularStream.close();
+            kube.genericKubernetesResources(Integrations.EXTENSION_ENTRIES).delete();
+        }
+    }
+
+    @Test
+    void healthCheckShowsAsConditionAndEndpointAndAnUnhealthyUpgradeRollsBack() throws Exception {
+        String health = "/kapis/kubesphere.io/v1alpha1/extensions/greeter/health";
+        assertThat(tree(get(health)).path("reason").asText()).isEqualTo("NotFound");
+        plan("greeter", "1.0.0", null);
+        await().atMost(DEADLINE).until(() -> "Installed".equals(state("greeter")));
+        await().atMost(DEADLINE).until(() -> "True".equals(condition("greeter", "Healthy").get("status")));
+        assertThat(condition("greeter", "Healthy").get("reason")).isEqualTo("HealthCheckPassed");
+        JsonNode ok = tree(get(health));
+        assertThat(ok.path("healthy").asBoolean()).isTrue();
+        assertThat(ok.path("version").asText()).isEqualTo("1.0.0");
+        assertThat(ok.path("checks").get(0).path("name").asText()).isEqualTo("backend");
+        assertThat(http.get(health, regularUser()).statusCode()).isEqualTo(403);
+
+        // the check fails while the extension runs: condition and endpoint say so; the kernel stays ready
+        plan("greeter", "1.0.0", "healthy: false\n");
+        await().atMost(DEADLINE).until(() -> "False".equals(condition("greeter", "Healthy").get("status")));
+        assertThat(condition("greeter", "Healthy").get("reason")).isEqualTo("HealthCheckFailed");
+        assertThat(String.valueOf(condition("greeter", "Healthy").get("message"))).contains("backend: backend unreachable");
+        JsonNode bad = tree(get(health));
+        assertThat(bad.path("healthy").asBoolean()).isFalse();
+        assertThat(bad.path("checks").get(0).path("message").asText()).isEqualTo("backend unreachable: healthy is false");
+        assertThat(http.get("/readyz", null).statusCode()).isEqualTo(200);
+        assertThat(get(GREETINGS).statusCode()).isEqualTo(200);
+        assertThat(state("greeter")).isEqualTo("Installed");
+
+        // a new version that is unhealthy from its start does not take over: the old one keeps serving
+        plan("greeter", "2.0.0", "healthy: false\n");
+        await().atMost(DEADLINE).until(() -> "UpgradeFailed".equals(state("greeter")));
+        assertThat(conditionMessage("greeter")).contains("failed its health check: backend: backend unreachable")
+                .contains("1.0.0 keeps serving");
+        assertThat(tree(get(GREETINGS)).path("version").asText()).isEqualTo("1.0.0");
+
+        // healthy again: the condition clears
+        plan("greeter", "2.0.0", "healthy: true\n");
+        await().atMost(DEADLINE).until(() -> tree(get(GREETINGS)).path("version").asText().equals("2.0.0"));
+        await().atMost(DEADLINE).until(() -> "True".equals(condition("greeter", "Healthy").get("status")));
+    }
+
+    static Map<?, ?> condition(String plan, String type) {
+        GenericKubernetesResource p = kube.genericKubernetesResources(ExtensionTypes.INSTALL_PLANS).withName(plan).get();
+        if (p == null || !(p.getAdditionalProperties().get("status") instanceof Map<?, ?> s) || !(s.get("conditions") instanceof List<?> l)) {
+            return Map.of();
+        }
+        return l.stream().map(c -> (Map<?, ?>) c).filter(c -> type.equals(c.get("type"))).findFirst().orElse(Map.of());
+    }
+
+    static final String ENTRIES = "/kapis/extensions.tessera.io/v1alpha1/consoleentries";
+
+    /** A bearer token of a platform-regular user (created on first use). */
+    static String regularUser() throws Exception {
+        if (kube.genericKubernetesResources(new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
+                .withGroup("iam.kubesphere.io").withVersion("v1beta1").withPlural("users").withNamespaced(false).build())
+                .withName("regular").get() == null) {
+            HttpResponse<String> r = http.json("POST", "/kapis/iam.kubesphere.io/v1beta1/users", admin,
+                    IamHttp.user("regular", "regular@example.com", "Passw0rd1", "platform-regular"));
+            assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
+        }
+        String[] token = new String[1];
+        await().atMost(DEADLINE).until(() -> {
+            HttpResponse<String> r = http.passwordGrant("regular", "Passw0rd1");
+            token[0] = r.statusCode() == 200 ? tree(r).path("access_token").asText() : null;
+            return token[0] != null;
+        });
+        return "Bearer " + token[0];
+    }
+
+    static List<String> entryNames(String authorization) throws Exception {
+        HttpResponse<String> r = http.get(ENTRIES, authorization);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        List<String> names = new ArrayList<>();
+        tree(r).path("items").forEach(i -> i.path("entries").forEach(e -> names.add(e.path("name").asText())));
+        return names;
+    }
+
+    /** Reads a server-sent-events stream on its own thread and keeps each event's data. */
+    static final class SseClient implements AutoCloseable {
+        private final List<String> events = new CopyOnWriteArrayList<>();
+        private final List<String> problems = new CopyOnWriteArrayList<>();
+        private final Thread reader;
+        private volatile java.io.InputStream body;
+
+        private SseClient(java.net.URI uri, String authorization) {
+            var request = java.net.http.HttpRequest.newBuilder(uri).header("Authorization", authorization).build();
+            reader = new Thread(() -> {
+                try {
+                    HttpResponse<java.io.InputStream> r = java.net.http.HttpClient.newHttpClient()
+                            .send(request, HttpResponse.BodyHandlers.ofInputStream());
+                    body = r.body();
+                    if (r.statusCode() != 200) {
+                        problems.add("HTTP " + r.statusCode() + " " + new String(r.body().readAllBytes()));
+                        return;
+                    }
+                    var lines = new java.io.BufferedReader(new java.io.InputStreamReader(r.body(), java.nio.charset.StandardCharsets.UTF_8));
+                    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                        if (line.startsWith("data: ")) {
+                            events.add(line.substring("data: ".length()));
+                        }
+                    }
+                } catch (Exception e) {
+                    problems.add(e.toString());
+                }
+            }, "sse-test-reader");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        static SseClient open(java.net.URI uri, String authorization) {
+            SseClient c = new SseClient(uri, authorization);
+            await().atMost(DEADLINE).until(() -> {
+                assertThat(c.problems).isEmpty();
+                return !c.events.isEmpty(); // the current list comes first
+            });
+            return c;
+        }
+
+        List<String> events() {
+            return List.copyOf(events);
+        }
+
+        String lastEventData() {
+            return events.isEmpty() ? "" : events.get(events.size() - 1);
+        }
+
+        @Override
+        public void close() {
+            try {
+                if (body != null) {
+                    body.close();
+                }
+            } catch (java.io.IOException ignored) {
+                // closing a stream the server may have ended already
+            }
+            reader.interrupt();
+        }
+    }
+
     static void create(io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext kind, String name, String extension,
             Map<String, Object> spec) {
         GenericKubernetesResource o = new GenericKubernetesResource();
@@ -369,8 +541,20 @@ class ExtensionLifecycleIT {
             plan.setAdditionalProperty("spec", spec);
             ops.resource(plan).create();
         } else {
-            existing.setAdditionalProperty("spec", spec);
-            ops.resource(existing).update();
+            // the runtime writes status (conditions, health) concurrently: edit retries on 409
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    ops.withName(name).edit(p -> {
+                        p.setAdditionalProperty("spec", spec);
+                        return p;
+                    });
+                    return;
+                } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                    if (e.getCode() != 409 || attempt >= 10) {
+                        throw e;
+                    }
+                }
+            }
         }
     }
 

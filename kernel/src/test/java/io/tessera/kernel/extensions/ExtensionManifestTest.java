@@ -50,7 +50,7 @@ class ExtensionManifestTest {
                 permissions:
                 - {resources: [pods], verbs: [frobnicate]}
                 console:
-                  entries: [{parent: nowhere}]
+                  entries: [{parent: nowhere}, {parent: global, name: x, requires: ["/kapis/no/method"]}]
                 """))
                 .isInstanceOf(ExtensionManifest.InvalidManifestException.class)
                 .satisfies(e -> assertThat(((ExtensionManifest.InvalidManifestException) e).errors()).anySatisfy(s -> assertThat(s).startsWith("name:"))
@@ -60,7 +60,8 @@ class ExtensionManifestTest {
                         .anySatisfy(s -> assertThat(s).startsWith("category:"))
                         .anySatisfy(s -> assertThat(s).startsWith("permissions[0].verbs: unknown verb \"frobnicate\""))
                         .anySatisfy(s -> assertThat(s).startsWith("console.entries[0].name:"))
-                        .anySatisfy(s -> assertThat(s).startsWith("console.entries[0].parent:")));
+                        .anySatisfy(s -> assertThat(s).startsWith("console.entries[0].parent:"))
+                        .anySatisfy(s -> assertThat(s).startsWith("console.entries[1].requires: must be a list of API calls")));
     }
 
     @Test

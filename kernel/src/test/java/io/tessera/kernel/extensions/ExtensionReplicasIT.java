@@ -18,15 +18,20 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two kernel replicas against one development cluster (in this JVM, reached over HTTP through its
  * kubeconfig like any cluster): a plan created once is served by both and reported Installed only
  * with both serving; the extension's controller runs on one replica (Lease), and stopping that
- * replica hands the Lease to the other; a new replica serves installed extensions from the cluster alone.
+ * replica hands the Lease to the other; a new replica serves installed extensions from the cluster alone;
+ * an upgrade that cannot start on one replica leaves every replica on the previous version.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ExtensionReplicasIT {
 
     static final String GREETINGS = "/kapis/greeter.tessera.io/v1alpha1/greetings";
@@ -45,11 +50,18 @@ class ExtensionReplicasIT {
     static void boot() throws Exception {
         Path repo = dir.resolve("repo");
         TestPackages.greeter(repo, "greeter", "1.0.0", "greeter.tessera.io", "message: {type: string, default: one}");
+        TestPackages.greeter(repo, "rollme", "1.0.0", "rollme.tessera.io", "message: {type: string, default: one}");
+        TestPackages.greeter(repo, "rollme", "2.0.0", "rollme.tessera.io", "message: {type: string, default: two}");
+        // replica b's repository holds a 2.0.0 that cannot start there (as a bad package or a local fault would)
+        Path repoB = dir.resolve("repo-b");
+        TestPackages.greeter(repoB, "greeter", "1.0.0", "greeter.tessera.io", "message: {type: string, default: one}");
+        TestPackages.greeter(repoB, "rollme", "1.0.0", "rollme.tessera.io", "message: {type: string, default: one}");
+        TestPackages.greeter(repoB, "rollme", "2.0.0", "rollme.tessera.io", "failStart: {type: boolean, default: true}");
         cluster = DevCluster.start(dir.resolve("cluster"), "127.0.0.1", 0);
         kube = cluster.newClient();
         a = Kernel.start(config(dir.resolve("a"), repo));
         idA = replicaIds().get(0);
-        b = Kernel.start(config(dir.resolve("b"), repo));
+        b = Kernel.start(config(dir.resolve("b"), repoB));
         idB = replicaIds().stream().filter(id -> !id.equals(idA)).findFirst().orElseThrow();
     }
 
@@ -77,6 +89,57 @@ class ExtensionReplicasIT {
     }
 
     @Test
+    @Order(1) // needs both replicas; the other test stops one
+    void upgradeThatFailsToStartOnOneReplicaRollsBackEveryReplicaAndSaysWhy() throws Exception {
+        String rollme = "/kapis/rollme.tessera.io/v1alpha1/greetings";
+        var plans = kube.genericKubernetesResources(ExtensionTypes.INSTALL_PLANS);
+        GenericKubernetesResource plan = new GenericKubernetesResource();
+        plan.setApiVersion("kubesphere.io/v1alpha1");
+        plan.setKind("InstallPlan");
+        plan.setMetadata(new ObjectMetaBuilder().withName("rollme").build());
+        plan.setAdditionalProperty("spec", Map.of("extension", Map.of("name", "rollme", "version", "1.0.0"), "enabled", true));
+        plans.resource(plan).create();
+        IamHttp httpA = new IamHttp(a.baseUri());
+        IamHttp httpB = new IamHttp(b.baseUri());
+        String tokenA = httpA.bearer("admin", "P@88w0rd");
+        String tokenB = httpB.bearer("admin", "P@88w0rd");
+        await().atMost(DEADLINE).until(() -> "Installed".equals(planStatus("rollme").get("state")));
+
+        plans.withName("rollme").edit(p -> {
+            p.setAdditionalProperty("spec", Map.of("extension", Map.of("name", "rollme", "version", "2.0.0"), "enabled", true));
+            return p;
+        });
+        await().atMost(DEADLINE).until(() -> "UpgradeFailed".equals(planStatus("rollme").get("state")));
+        // a started 2.0.0 (or was about to) — it must end on 1.0.0 like b, and stay there
+        await().atMost(DEADLINE).until(() -> version(httpA, tokenA, rollme).equals("1.0.0")
+                && version(httpB, tokenB, rollme).equals("1.0.0"));
+        Map<?, ?> upgraded = ((List<?>) planStatus("rollme").get("conditions")).stream().map(c -> (Map<?, ?>) c)
+                .filter(c -> "Upgraded".equals(c.get("type"))).findFirst().orElseThrow();
+        assertThat(upgraded.get("status")).isEqualTo("False");
+        assertThat(upgraded.get("reason")).isEqualTo("UpgradeFailed");
+        assertThat(String.valueOf(upgraded.get("message"))).contains("failStart is set").contains(idB);
+        Thread.sleep(2_000); // no replica drifts back to 2.0.0 on a later event
+        assertThat(version(httpA, tokenA, rollme)).isEqualTo("1.0.0");
+        assertThat(version(httpB, tokenB, rollme)).isEqualTo("1.0.0");
+        assertThat(planStatus("rollme").get("state")).isEqualTo("UpgradeFailed");
+
+        plans.withName("rollme").delete();
+        await().atMost(DEADLINE).until(() -> httpA.get(rollme, tokenA).statusCode() == 404
+                && httpB.get(rollme, tokenB).statusCode() == 404 && plans.withName("rollme").get() == null);
+    }
+
+    static Map<?, ?> planStatus(String name) {
+        GenericKubernetesResource p = kube.genericKubernetesResources(ExtensionTypes.INSTALL_PLANS).withName(name).get();
+        return p != null && p.getAdditionalProperties().get("status") instanceof Map<?, ?> s ? s : Map.of();
+    }
+
+    static String version(IamHttp http, String token, String path) throws Exception {
+        var r = http.get(path, token);
+        return r.statusCode() == 200 ? IamHttp.tree(r).path("version").asText() : "HTTP " + r.statusCode();
+    }
+
+    @Test
+    @Order(2)
     void installThroughOneIsServedByBothAndControllerLeaseHandsOverOnStop() throws Exception {
         GenericKubernetesResource plan = new GenericKubernetesResource();
         plan.setApiVersion("kubesphere.io/v1alpha1");

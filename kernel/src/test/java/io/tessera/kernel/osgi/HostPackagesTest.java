@@ -11,7 +11,7 @@ class HostPackagesTest {
     void exportsTheExtensionApiAndTheChosenLibrariesWithVersions() throws Exception {
         String extra = HostPackages.systemPackagesExtra();
         List<String> clauses = HostPackages.split(extra, ',');
-        assertThat(clauses).anyMatch(c -> c.startsWith("io.tessera.extension.api;version=\"0.3.0\""));
+        assertThat(clauses).anyMatch(c -> c.startsWith("io.tessera.extension.api;version=\"0.4.0\""));
         assertThat(clauses).anyMatch(c -> c.startsWith("io.tessera.extension.api.kube;version=\"0.2.0\""));
         assertThat(clauses).anyMatch(c -> c.startsWith("io.tessera.extension.api.http;version=\"0.1.0\""));
         assertThat(clauses).anyMatch(c -> c.matches("jakarta\\.ws\\.rs\\.core;version=\"4\\.\\d+\\.\\d+\""));

@@ -52,14 +52,15 @@ public final class TestPackages {
                 console:
                   entry: console/index.js
                   entries:
-                  - {parent: global, name: %s, link: /%s, title: GREETER, icon: cluster, order: 0}
+                  - {parent: global, name: %s, link: /%s, title: GREETER, icon: cluster, order: 0,
+                     requires: ["GET /kapis/%s/v1alpha1/greetings"]}
                 configSchema:
                   type: object
                   properties:
                     group: {type: string, default: %s}
                 %s
                 %s
-                """.formatted(name, version, name, name, group, defaultsSchema.indent(4).stripTrailing(), extraYaml);
+                """.formatted(name, version, name, name, group, group, defaultsSchema.indent(4).stripTrailing(), extraYaml);
         Path file = dir.resolve(name + "-" + version + ".tsx.zip");
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
             put(zip, "extension.yaml", yaml.getBytes(StandardCharsets.UTF_8));
