@@ -92,6 +92,19 @@ public record Status(int code, String reason, String message) {
         response.setStatus(code);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, MimeTypes.Type.APPLICATION_JSON_UTF_8.asString());
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        if (code >= 400 && hasUnreadBody(response.getRequest())) {
+            // a refused request's body is not read: Jetty then closes the connection after the response,
+            // and a client that reused it in between would see it die; say so up front
+            response.getHeaders().put(HttpHeader.CONNECTION, org.eclipse.jetty.http.HttpHeaderValue.CLOSE.asString());
+        }
         response.write(true, java.nio.ByteBuffer.wrap(toJson()), callback);
+    }
+
+    private static boolean hasUnreadBody(org.eclipse.jetty.server.Request request) {
+        if (request == null || request.getConnectionMetaData().getHttpVersion() != org.eclipse.jetty.http.HttpVersion.HTTP_1_1) {
+            return false;
+        }
+        var headers = request.getHeaders();
+        return headers.getLongField(HttpHeader.CONTENT_LENGTH) > 0 || headers.contains(HttpHeader.TRANSFER_ENCODING);
     }
 }

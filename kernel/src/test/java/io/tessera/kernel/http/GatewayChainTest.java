@@ -202,6 +202,21 @@ class GatewayChainTest {
     }
 
     @Test
+    void aRefusedRequestWhoseBodyIsUnreadClosesItsConnectionOpenly() throws Exception {
+        String body = "{\"kind\":\"ConfigMap\"}";
+        HttpTester.Response refused = HttpTester.parseResponse(local.getResponse(
+                "PUT /kapis/echo.test.io/v1/things/x HTTP/1.1\r\nHost: local\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: " + body.length() + "\r\n\r\n" + body));
+        assertThat(refused.getStatus()).isEqualTo(401);
+        assertThat(refused.get("Connection")).isEqualTo("close");
+        // without a body the connection stays usable
+        HttpTester.Response bodyless = HttpTester.parseResponse(local.getResponse(
+                "GET /kapis/echo.test.io/v1/things/x HTTP/1.1\r\nHost: local\r\n\r\n"));
+        assertThat(bodyless.getStatus()).isEqualTo(401);
+        assertThat(bodyless.get("Connection")).isNull();
+    }
+
+    @Test
     void invalidCredentialsAre401EvenOnPublicPaths() throws Exception {
         HttpTester.Response r = send("GET", "/healthz", "Authorization", "Bearer stale");
         assertThat(r.getStatus()).isEqualTo(401);
