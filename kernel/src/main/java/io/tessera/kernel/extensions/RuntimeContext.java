@@ -11,6 +11,8 @@ import io.tessera.extension.api.User;
 import io.tessera.extension.api.http.KapisRoutes;
 import io.tessera.extension.api.kube.Reconciler;
 import io.tessera.extension.api.kube.ScopedClient;
+import io.tessera.kernel.config.KernelConfig;
+import io.tessera.kernel.kube.LeaderGate;
 import io.tessera.kernel.security.UserInfo;
 import io.tessera.kernel.spi.RequestAttributes;
 import jakarta.ws.rs.core.Application;
@@ -51,7 +53,7 @@ final class RuntimeContext implements ExtensionContext, AutoCloseable {
     private volatile Map<String, Object> config;
     private volatile boolean closed;
     private final String replicaId;
-    private final List<java.util.concurrent.CompletableFuture<?>> elections = new CopyOnWriteArrayList<>();
+    private final List<LeaderGate> elections = new CopyOnWriteArrayList<>();
     private final Map<String, HealthCheck> healthChecks = new java.util.concurrent.ConcurrentSkipListMap<>();
     /** Runs the probes: a probe that hangs past its timeout keeps only its own thread. */
     private final java.util.concurrent.ExecutorService probes;
@@ -232,36 +234,26 @@ final class RuntimeContext implements ExtensionContext, AutoCloseable {
         // one replica runs the controller: leader election on a Lease per extension × resource
         String leaseName = "tessera-ext-" + name() + "-" + plural.replace('/', '-');
         SharedIndexInformer<?>[] current = new SharedIndexInformer<?>[1];
-        var config = new io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder()
-                .withName(leaseName)
-                .withLock(new io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock(
-                        ReplicaRegistry.NAMESPACE, leaseName, replicaId))
-                .withLeaseDuration(Duration.ofSeconds(ReplicaRegistry.LEASE_SECONDS))
-                .withRenewDeadline(Duration.ofSeconds(10))
-                .withRetryPeriod(Duration.ofSeconds(2))
-                .withReleaseOnCancel(true)
-                .withLeaderCallbacks(new io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks(
-                        () -> {
-                            if (closed) {
-                                return;
-                            }
-                            LOG.info("event=extension.controller.leading extension={} resource={} replica={}", name(), plural, replicaId);
-                            current[0] = informer(rdc, executor, reconciler, plural);
-                            informers.add(current[0]);
-                        },
-                        () -> {
-                            LOG.info("event=extension.controller.stopped-leading extension={} resource={} replica={}", name(), plural,
-                                    replicaId);
-                            if (current[0] != null) {
-                                current[0].close();
-                                informers.remove(current[0]);
-                                current[0] = null;
-                            }
-                        },
-                        leader -> LOG.debug("event=extension.controller.leader extension={} resource={} leader={}", name(), plural,
-                                leader)))
-                .build();
-        elections.add(kernelClient.leaderElector().withConfig(config).build().start());
+        // a LeaderGate campaigns again after losing the Lease, so this replica can lead again later
+        LeaderGate gate = new LeaderGate(kernelClient, ReplicaRegistry.NAMESPACE, leaseName, replicaId,
+                new KernelConfig.LeaderElection(Duration.ofSeconds(ReplicaRegistry.LEASE_SECONDS), Duration.ofSeconds(10),
+                        Duration.ofSeconds(2)));
+        elections.add(gate);
+        gate.run(() -> {
+            if (closed) {
+                return;
+            }
+            LOG.info("event=extension.controller.leading extension={} resource={} replica={}", name(), plural, replicaId);
+            current[0] = informer(rdc, executor, reconciler, plural);
+            informers.add(current[0]);
+        }, () -> {
+            LOG.info("event=extension.controller.stopped-leading extension={} resource={} replica={}", name(), plural, replicaId);
+            if (current[0] != null) {
+                current[0].close();
+                informers.remove(current[0]);
+                current[0] = null;
+            }
+        });
     }
 
     private SharedIndexInformer<GenericKubernetesResource> informer(ResourceDefinitionContext rdc,
@@ -416,9 +408,9 @@ final class RuntimeContext implements ExtensionContext, AutoCloseable {
         healthTimer.shutdownNow();
         probes.shutdownNow();
         healthChecks.clear();
-        for (var election : elections) {
-            // cancel releases the lease (releaseOnCancel), so another replica takes over at once
-            election.cancel(true);
+        for (LeaderGate election : elections) {
+            // releases the Lease, so another replica takes over at once
+            election.close();
         }
         elections.clear();
         for (SharedIndexInformer<?> i : informers) {
