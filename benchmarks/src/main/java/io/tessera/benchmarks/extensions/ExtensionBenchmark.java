@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.tessera.benchmarks.Benchmark;
+import io.tessera.benchmarks.harness.UpProcess;
 import io.tessera.kernel.Kernel;
 import io.tessera.kernel.config.KernelConfig;
 import java.lang.management.ManagementFactory;
@@ -15,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -71,7 +73,7 @@ public final class ExtensionBenchmark implements Benchmark {
         try (Kernel kernel = Kernel.start(KernelConfig.defaults(dir.resolve("data")).withPort(0)
                 .withExtensions(new KernelConfig.Extensions(repo)));
                 KubernetesClient kube = kernel.embeddedCluster().newClient()) {
-            String token = login(kernel.baseUri());
+            String token = UpProcess.adminToken(kernel.baseUri());
             for (int i = 0; i < WARMUP; i++) {
                 cycle(kernel.baseUri(), token, kube, version);
             }
@@ -116,32 +118,10 @@ public final class ExtensionBenchmark implements Benchmark {
         Path dir = Files.createTempDirectory("tessera-ext-cold");
         Path repo = Files.createDirectories(dir.resolve("repository"));
         Files.copy(pkg, repo.resolve(pkg.getFileName()));
-        int port;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
-                io.tessera.kernel.cli.Tessera.class.getName(), "up", "--port", Integer.toString(port), "--set", "server.https.port=0",
-                "--set", "extensions.repositoryDir=" + repo, "--data-dir", dir.resolve("data").toString())
-                .redirectOutput(dir.resolve("stdout.log").toFile()).redirectError(dir.resolve("stderr.log").toFile());
-        builder.environment().remove("KUBECONFIG");
-        builder.environment().keySet().removeIf(name -> name.startsWith("TESSERA_"));
-        URI base = URI.create("http://127.0.0.1:" + port);
-        Process process = builder.start();
-        try {
-            waitFor(() -> {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("tessera up exited: " + Files.readString(dir.resolve("stderr.log")).strip());
-                }
-                try {
-                    return HTTP.send(HttpRequest.newBuilder(base.resolve("/readyz")).build(), HttpResponse.BodyHandlers.discarding())
-                            .statusCode() == 200;
-                } catch (java.io.IOException e) {
-                    return false;
-                }
-            }, "/readyz", 120);
-            String token = login(base);
+        try (UpProcess up = UpProcess.launch(dir.resolve("data"), "extensions.repositoryDir=" + repo)) {
+            up.awaitReady(Duration.ofSeconds(120));
+            URI base = up.base();
+            String token = up.adminToken();
             String plan = new ObjectMapper().writeValueAsString(Map.of("apiVersion", "kubesphere.io/v1alpha1", "kind", "InstallPlan",
                     "metadata", Map.of("name", "sample-hello"),
                     "spec", Map.of("extension", Map.of("name", "sample-hello", "version", version), "enabled", true)));
@@ -155,10 +135,6 @@ public final class ExtensionBenchmark implements Benchmark {
             waitFor(() -> status(base, token) == 200, "route answering 200", 30);
             return (System.nanoTime() - start) / 1e6;
         } finally {
-            process.toHandle().destroy();
-            if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
             try (Stream<Path> s = Files.walk(dir)) {
                 s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
@@ -203,15 +179,6 @@ public final class ExtensionBenchmark implements Benchmark {
     static int status(URI base, String token) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(base.resolve(ROUTE)).header("Authorization", "Bearer " + token).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode();
-    }
-
-    static String login(URI base) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(base.resolve("/oauth/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(
-                        "grant_type=password&username=admin&password=P%4088w0rd&client_id=kubesphere&client_secret=kubesphere"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        return new ObjectMapper().readTree(r.body()).path("access_token").asText();
     }
 
     static long usedHeapAfterGc() throws InterruptedException {

@@ -1,0 +1,126 @@
+package io.tessera.benchmarks.harness;
+
+import io.tessera.kernel.cli.Tessera;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code tessera up} in a new JVM on the embedded default, as a user starts it: the benchmarks
+ * that measure a whole process (boot, cold first install, resource use) launch one of these.
+ * Its output goes to {@code stdout.log} and {@code stderr.log} in the data directory.
+ */
+public final class UpProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
+
+    private final Process process;
+    private final URI base;
+    private final Path dataDir;
+    private final long launchedNanos;
+
+    private UpProcess(Process process, URI base, Path dataDir, long launchedNanos) {
+        this.process = process;
+        this.base = base;
+        this.dataDir = dataDir;
+        this.launchedNanos = launchedNanos;
+    }
+
+    /** Starts {@code tessera up --port <free> --data-dir dataDir [settings…]}, with no TESSERA_* or KUBECONFIG from this environment. */
+    public static UpProcess launch(Path dataDir, String... settings) throws IOException {
+        int port = freePort();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), Tessera.class.getName(),
+                "up", "--port", Integer.toString(port), "--set", "server.https.port=0", "--data-dir", dataDir.toString()));
+        for (String setting : settings) {
+            command.add("--set");
+            command.add(setting);
+        }
+        Files.createDirectories(dataDir);
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectOutput(dataDir.resolve("stdout.log").toFile())
+                .redirectError(dataDir.resolve("stderr.log").toFile());
+        builder.environment().remove("KUBECONFIG");
+        builder.environment().keySet().removeIf(name -> name.startsWith("TESSERA_"));
+        long launched = System.nanoTime();
+        return new UpProcess(builder.start(), URI.create("http://127.0.0.1:" + port), dataDir, launched);
+    }
+
+    public URI base() {
+        return base;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Waits for the first {@code /readyz} 200 and returns the seconds since launch; fails if the process exits first. */
+    public double awaitReady(Duration max) throws Exception {
+        long deadline = launchedNanos + max.toNanos();
+        URI readyz = base.resolve("/readyz");
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("tessera up exited with " + process.exitValue() + ": "
+                        + Files.readString(dataDir.resolve("stderr.log")).strip());
+            }
+            try {
+                if (HTTP.send(HttpRequest.newBuilder(readyz).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return (System.nanoTime() - launchedNanos) / 1e9;
+                }
+            } catch (IOException notListeningYet) {
+                // polled again below
+            }
+            Thread.sleep(20); // the resolution of the launch → ready figure
+        }
+        throw new IllegalStateException("no /readyz 200 within " + max.toSeconds() + " s");
+    }
+
+    /** An access token for the embedded default's admin ({@code admin} / {@code P@88w0rd}). */
+    public String adminToken() throws Exception {
+        return adminToken(base);
+    }
+
+    /** An access token for the embedded default's admin of the kernel at {@code base}, in this JVM or another. */
+    public static String adminToken(URI base) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(base.resolve("/oauth/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "grant_type=password&username=admin&password=P%4088w0rd&client_id=kubesphere&client_secret=kubesphere"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        Matcher m = ACCESS_TOKEN.matcher(r.body());
+        if (r.statusCode() != 200 || !m.find()) {
+            throw new IllegalStateException("admin login answered " + r.statusCode() + ": " + r.body());
+        }
+        return m.group(1);
+    }
+
+    /** Stops it as Ctrl-C would, forcibly after a minute. */
+    @Override
+    public void close() throws InterruptedException {
+        process.toHandle().destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+
+    /** A port free a moment ago; the child binds it shortly after (a collision fails the run loudly). */
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
