@@ -37,6 +37,8 @@ import org.semver4j.Semver;
 @Produces(MediaType.APPLICATION_JSON)
 public final class CatalogApi {
 
+    /** The name under which {@link #files} serves a manifest's configSchema when the package has no schema file. */
+    static final String CONFIG_SCHEMA_FILE = "config.schema.json";
     private static final List<String> FILE_ORDER = List.of("extension.yaml", "README.md", "README_zh.md", "CHANGELOG.md");
 
     private final KubernetesClient client;
@@ -165,6 +167,11 @@ public final class CatalogApi {
                         out.add(Map.of("name", e.getName(), "data", Base64.getEncoder().encodeToString(in.readAllBytes())));
                     }
                 }
+                if (entries.stream().noneMatch(e -> e.getName().endsWith(".schema.json"))) {
+                    // the manifest's configSchema as JSON, so a console needs no YAML parser of its own
+                    configSchema(zip).ifPresent(schema -> out.add(Map.of("name", CONFIG_SCHEMA_FILE,
+                            "data", Base64.getEncoder().encodeToString(schema))));
+                }
             }
             return Response.ok(out).build();
         } catch (PackageTrust.Refused e) {
@@ -173,6 +180,20 @@ public final class CatalogApi {
             return status(503, "ServiceUnavailable", "cannot fetch " + name + " from its repository: " + e.getMessage());
         } catch (KubernetesClientException e) {
             return fromApi(e);
+        }
+    }
+
+    /** The JSON form of extension.yaml's {@code configSchema}, if it declares one. */
+    private static java.util.Optional<byte[]> configSchema(ZipFile zip) throws IOException {
+        ZipEntry manifest = zip.getEntry("extension.yaml");
+        if (manifest == null) {
+            return java.util.Optional.empty();
+        }
+        try (InputStream in = zip.getInputStream(manifest)) {
+            Object schema = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(in, Map.class).get("configSchema");
+            return schema instanceof Map<?, ?> m
+                    ? java.util.Optional.of(io.fabric8.kubernetes.client.utils.Serialization.asJson(m).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    : java.util.Optional.empty();
         }
     }
 

@@ -78,19 +78,13 @@ function decodeFile(f) {
 }
 
 /**
- * The configuration schema of one version: a JSON Schema file among the version's files, else the
- * `configSchema` the manifest (extension.yaml) declares. Null when the extension has none.
+ * The configuration schema of one version: the JSON Schema file among the version's files (the
+ * catalog serves a manifest's `configSchema` as `config.schema.json`). Null when the extension has none.
  */
 export async function configSchema(name, version) {
   const files = await get(`${PKG}/extensionversions/${enc(name + '-' + version)}/files`);
-  const byName = Object.fromEntries((files || []).map(f => [f.name, f]));
   const schemaFile = (files || []).find(f => /(^|\/)[^/]*schema\.json$/.test(f.name));
-  if (schemaFile) return JSON.parse(decodeFile(schemaFile));
-  const manifest = byName['extension.yaml'];
-  if (!manifest) return null;
-  const { parseYaml } = await import('../yaml.js');
-  const doc = parseYaml(decodeFile(manifest));
-  return (doc && doc.configSchema) || null;
+  return schemaFile ? JSON.parse(decodeFile(schemaFile)) : null;
 }
 
 /** The extension's InstallPlan, or null when it is not installed. */
