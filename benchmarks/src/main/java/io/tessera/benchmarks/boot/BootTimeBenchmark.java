@@ -6,6 +6,7 @@ import io.tessera.benchmarks.harness.UpProcess;
 import io.tessera.kernel.Kernel;
 import io.tessera.kernel.config.KernelConfig;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
