@@ -3,10 +3,10 @@ package io.tessera.marketplace.server;
 import io.tessera.marketplace.archive.RepositoryArchive;
 import io.tessera.marketplace.index.IndexEntry;
 import io.tessera.marketplace.index.RepositoryIndex;
+import io.tessera.marketplace.tls.TrustContexts;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,19 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Where a Repository's index and packages are read from: a directory ({@code file:///dir}), an
@@ -190,65 +181,16 @@ interface RepositorySource {
         }
 
         private static SSLContext sslContext(RepositorySpec spec) throws IOException {
+            if (spec.insecure()) {
+                return TrustContexts.trustingEverything();
+            }
+            String text = spec.caBundle().trim();
             try {
-                TrustManager[] tms;
-                if (spec.insecure()) {
-                    tms = new TrustManager[] {new TrustAll()};
-                } else {
-                    String text = spec.caBundle().trim();
-                    byte[] pem = text.startsWith("-----BEGIN") ? text.getBytes(StandardCharsets.US_ASCII)
-                            : Base64.getMimeDecoder().decode(text);
-                    KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-                    ks.load(null, null);
-                    int i = 0;
-                    for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem))) {
-                        ks.setCertificateEntry("ca-" + i++, c);
-                    }
-                    if (i == 0) {
-                        throw new IOException("spec.caBundle holds no certificate");
-                    }
-                    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                    tmf.init(ks);
-                    tms = tmf.getTrustManagers();
-                }
-                SSLContext ctx = SSLContext.getInstance("TLS");
-                ctx.init(null, tms, null);
-                return ctx;
-            } catch (GeneralSecurityException | IllegalArgumentException e) {
+                byte[] pem = text.startsWith("-----BEGIN") ? text.getBytes(StandardCharsets.US_ASCII) : Base64.getMimeDecoder().decode(text);
+                return TrustContexts.trusting(pem, "spec.caBundle");
+            } catch (IllegalArgumentException e) {
                 throw new IOException("spec.caBundle is not usable: " + e.getMessage());
             }
-        }
-    }
-
-    /** spec.insecure: no certificate or host name check (an extended manager, so the JDK skips its own host check). */
-    final class TrustAll extends X509ExtendedTrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
         }
     }
 }
