@@ -110,6 +110,8 @@ public final class IamModule implements KernelModule {
         context.addAuthenticator(new BasicAuthenticator(passwordLogin));
         context.addAuthenticator(bearer);
         context.setAuthorizer(authorizer);
+        // one RBAC index in the kernel: tenancy's visibility reads this one (it depends on iam, so starts after)
+        context.provide(RbacAuthorizer.class, authorizer);
         PUBLIC_PATHS.forEach(context::addPublicPath);
 
         OAuthClients oauthClients = keep(new OAuthClients(iam.oauthClients(), client));

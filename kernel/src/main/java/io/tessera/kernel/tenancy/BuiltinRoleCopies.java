@@ -5,7 +5,10 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.tessera.kernel.iam.api.IamTypes;
+import io.tessera.kernel.iam.authz.RbacIndex;
+import io.tessera.kernel.iam.roles.RoleAggregation;
 import io.tessera.kernel.query.LabelSelector;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -15,26 +18,48 @@ import java.util.Map;
 /**
  * Copies IAM's BuiltinRoles of one scope into a workspace ({@code {ws}-{role}} WorkspaceRoles) or a
  * namespace ({@code admin|operator|viewer} Roles), as KubeSphere's workspacetemplate and namespace
- * controllers do. Existing copies are left alone (the aggregation controller fills their rules),
+ * controllers do. Existing copies are left alone (the aggregation controller keeps their rules),
  * and a 409 means another replica created the copy first. Shared by the workspace and project
  * controllers.
+ *
+ * <p>No API call when the copies exist: BuiltinRoles and RoleTemplates come from informers and
+ * existing roles from IAM's RBAC index. A copy is created with its templates' rules already
+ * aggregated (the aggregation controller's own rule), so it is written once, not created and then
+ * rewritten by the aggregation controller.
  */
-public final class BuiltinRoleCopies {
+public final class BuiltinRoleCopies implements AutoCloseable {
 
     private final KubernetesClient client;
+    private final RbacIndex index;
+    private SharedIndexInformer<GenericKubernetesResource> builtins;
+    private SharedIndexInformer<GenericKubernetesResource> templates;
 
-    public BuiltinRoleCopies(KubernetesClient client) {
+    public BuiltinRoleCopies(KubernetesClient client, RbacIndex index) {
         this.client = client;
+        this.index = index;
+    }
+
+    public BuiltinRoleCopies start() {
+        builtins = client.genericKubernetesResources(IamTypes.BUILTIN_ROLES).inform();
+        templates = client.genericKubernetesResources(IamTypes.ROLE_TEMPLATES).inform();
+        return this;
+    }
+
+    public boolean synced() {
+        return builtins != null && builtins.hasSynced() && templates.hasSynced();
     }
 
     /** Creates the missing copies; answers the names of the roles that should exist. */
     @SuppressWarnings("unchecked")
     public List<String> ensure(String scope, String workspace, String namespace, Map<String, String> targetLabels) {
-        List<GenericKubernetesResource> builtins = client.genericKubernetesResources(IamTypes.BUILTIN_ROLES)
-                .withLabel(IamTypes.LABEL_SCOPE, scope).list().getItems();
+        if (!synced() || !index.synced()) {
+            // an empty cache would read as "no built-in roles" or "no copy yet": the reconcile is retried
+            throw new IllegalStateException("built-in roles, role templates or the RBAC index not loaded yet");
+        }
         List<String> names = new java.util.ArrayList<>();
-        for (GenericKubernetesResource builtin : builtins) {
-            if (!selects(IamTypes.read(builtin, "targetSelector"), targetLabels)) {
+        for (GenericKubernetesResource builtin : builtins.getStore().list()) {
+            if (!scope.equals(IamTypes.label(builtin, IamTypes.LABEL_SCOPE))
+                    || !selects(IamTypes.read(builtin, "targetSelector"), targetLabels)) {
                 continue;
             }
             Map<String, Object> role = IamTypes.read(builtin, "role");
@@ -45,9 +70,8 @@ public final class BuiltinRoleCopies {
             names.add(name);
             ResourceDefinitionContext ctx = ws ? IamTypes.WORKSPACE_ROLES : IamTypes.ROLES;
             var op = client.genericKubernetesResources(ctx);
-            var named = ws ? op.withName(name) : op.inNamespace(namespace).withName(name);
-            if (named.get() != null) {
-                continue;
+            if (index.hasRole(ctx.getKind(), ws ? null : namespace, name)) {
+                continue; // when the index lags behind a copy just made, the create below answers 409
             }
             Map<String, String> labels = new HashMap<>((Map<String, String>) meta.getOrDefault("labels", Map.of()));
             labels.put(IamTypes.LABEL_SCOPE, scope);
@@ -65,8 +89,9 @@ public final class BuiltinRoleCopies {
                     copy.getAdditionalProperties().put(e.getKey(), deepCopy(e.getValue()));
                 }
             }
+            GenericKubernetesResource aggregated = RoleAggregation.aggregate(copy, templates.getStore().list());
             try {
-                (ws ? op : op.inNamespace(namespace)).resource(copy).create();
+                (ws ? op : op.inNamespace(namespace)).resource(aggregated == null ? copy : aggregated).create();
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409) {
                     throw e;
@@ -84,6 +109,14 @@ public final class BuiltinRoleCopies {
             sb.append(sb.isEmpty() ? "" : ",").append(e.getKey()).append('=').append(e.getValue());
         }
         return LabelSelector.parse(sb.toString()).matches(labels == null ? Map.of() : labels);
+    }
+
+    @Override
+    public void close() {
+        if (builtins != null) {
+            builtins.close();
+            templates.close();
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -16,9 +16,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A single-threaded work queue keyed by object key: events for a key already queued collapse into
- * one reconcile, a failed reconcile is retried (up to a minute of back-off), and reconciles never
- * run on the informer's thread. The tenancy controllers are built on it.
+ * A work queue keyed by object key, worked by a few threads: events for a key already queued
+ * collapse into one reconcile, one key is never reconciled by two threads at once (a key queued
+ * while it runs waits for that run), a failed reconcile is retried (up to a minute of back-off), and
+ * reconciles never run on the informer's thread. Several workers keep several writes in flight, as
+ * the API server's durable store commits concurrent writes together. The tenancy controllers are
+ * built on it.
  *
  * <p>A queue works only while {@link #activate activated} (this replica leads, see
  * {@code io.tessera.kernel.kube.LeaderGate}): before that and after {@link #deactivate} events are
@@ -32,6 +35,7 @@ public final class Reconciler implements AutoCloseable {
     private final String name;
     private final Consumer<String> reconcile;
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.ScheduledExecutorService worker;
     private final List<Supplier<Collection<String>>> resyncSources = new CopyOnWriteArrayList<>();
     private volatile boolean active;
@@ -39,10 +43,16 @@ public final class Reconciler implements AutoCloseable {
     private final AtomicInteger epoch = new AtomicInteger();
 
     public Reconciler(String name, Consumer<String> reconcile) {
+        this(name, 1, reconcile);
+    }
+
+    /** @param workers how many keys may be reconciled at once (each reconcile must be safe to run beside another key's) */
+    public Reconciler(String name, int workers, Consumer<String> reconcile) {
         this.name = name;
         this.reconcile = reconcile;
-        this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "tenancy-" + name);
+        AtomicInteger threads = new AtomicInteger();
+        this.worker = Executors.newScheduledThreadPool(workers, r -> {
+            Thread t = new Thread(r, "tenancy-" + name + "-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
@@ -100,21 +110,30 @@ public final class Reconciler implements AutoCloseable {
         if (!active || !queued.add(key)) {
             return;
         }
-        int queuedIn = epoch.get();
+        schedule(key, epoch.get(), delayMs, attempt);
+    }
+
+    private void schedule(String key, int queuedIn, long delayMs, int attempt) {
         worker.schedule(() -> {
             if (queuedIn != epoch.get()) {
                 return; // deactivated (and maybe re-activated, which queued it again) since
             }
-            queued.remove(key);
-            if (!active) {
+            if (!running.add(key)) {
+                schedule(key, queuedIn, 20, attempt); // another worker is on this key: after it, still queued
                 return;
             }
             try {
+                queued.remove(key);
+                if (!active) {
+                    return;
+                }
                 reconcile.accept(key);
             } catch (RuntimeException e) {
                 long next = Math.min(60_000, 200L << Math.min(attempt, 8));
                 LOG.warn("event=tenancy-reconcile-failed controller={} key={} retryInMs={} error={}", name, key, next, e.toString());
                 enqueue(key, next, attempt + 1);
+            } finally {
+                running.remove(key);
             }
         }, delayMs, TimeUnit.MILLISECONDS);
     }
@@ -146,7 +165,7 @@ public final class Reconciler implements AutoCloseable {
 
     /** For tests and shutdown: whether work is waiting. */
     public boolean idle() {
-        return queued.isEmpty();
+        return queued.isEmpty() && running.isEmpty();
     }
 
 }

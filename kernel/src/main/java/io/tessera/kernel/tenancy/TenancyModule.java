@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.tessera.kernel.iam.authz.RbacAuthorizer;
-import io.tessera.kernel.iam.authz.RbacIndex;
 import io.tessera.kernel.iam.api.IamTypes;
 import io.tessera.kernel.kube.LeaderGate;
 import io.tessera.kernel.spi.KernelContext;
@@ -67,7 +66,8 @@ public final class TenancyModule implements KernelModule {
     public void start(KernelContext context) {
         KubernetesClient client = context.kubernetes();
         String host = context.config().hostClusterName();
-        RbacAuthorizer authorizer = authorizer(client);
+        RbacAuthorizer authorizer = context.lookup(RbacAuthorizer.class)
+                .orElseThrow(() -> new IllegalStateException("tenancy needs IAM's RbacAuthorizer; the iam module did not provide it"));
 
         HostCluster cluster = keep(new HostCluster().start(client, host));
         Departments departments = keep(new Departments().start(client));
@@ -77,10 +77,11 @@ public final class TenancyModule implements KernelModule {
         reconcilers.addAll(departmentController.reconcilers());
         Visibility visibility = new Visibility(authorizer, departments);
 
-        WorkspaceController workspaces = keep(new WorkspaceController(client, host));
+        BuiltinRoleCopies roleCopies = keep(new BuiltinRoleCopies(client, authorizer.index()).start());
+        WorkspaceController workspaces = keep(new WorkspaceController(client, host, roleCopies, authorizer.index()));
         workspaces.start();
         reconcilers.add(workspaces.reconciler());
-        ProjectController projects = keep(new ProjectController(client, workspaces.templates()));
+        ProjectController projects = keep(new ProjectController(client, workspaces.templates(), roleCopies));
         projects.start();
         reconcilers.add(projects.reconciler());
 
@@ -113,7 +114,7 @@ public final class TenancyModule implements KernelModule {
                 new ServedResource(client, "quota.kubesphere.io", "v1alpha2", Map.of("resourcequotas", TenancyTypes.WORKSPACE_QUOTAS)));
         context.mountKapis("cluster.kubesphere.io", "v1alpha1",
                 new ServedResource(client, "cluster.kubesphere.io", "v1alpha1", Map.of("clusters", TenancyTypes.CLUSTERS)));
-        context.addReadinessCheck("tenancy", () -> workspaces.synced() && projects.synced() && departments.synced()
+        context.addReadinessCheck("tenancy", () -> workspaces.synced() && projects.synced() && departments.synced() && roleCopies.synced()
                 && workspaceQuotas.hasSynced() && projectQuotas.hasSynced());
         LOG.info("event=tenancy-started hostCluster={}", host);
     }
@@ -130,14 +131,6 @@ public final class TenancyModule implements KernelModule {
      */
     public QuotaAdmission quotaAdmission() {
         return quotaAdmission;
-    }
-
-    /**
-     * The RBAC evaluator IAM installed. Modules do not see each other, so tenancy keeps its own
-     * index over the same objects (informers: a second watch per kind, no API call per request).
-     */
-    private RbacAuthorizer authorizer(KubernetesClient client) {
-        return new RbacAuthorizer(keep(RbacIndex.start(client)));
     }
 
     private <T extends AutoCloseable> T keep(T c) {

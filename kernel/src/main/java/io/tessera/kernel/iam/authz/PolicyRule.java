@@ -17,7 +17,8 @@ public record PolicyRule(Set<String> verbs, Set<String> apiGroups, Set<String> r
 
     private static Set<String> set(Object o) {
         if (o instanceof List<?> l) {
-            return Set.copyOf(l.stream().map(String::valueOf).toList());
+            // interned: the same few verbs, groups and resources recur in every one of thousands of roles
+            return Set.copyOf(l.stream().map(x -> String.valueOf(x).intern()).toList());
         }
         return Set.of();
     }

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.tessera.kernel.iam.api.IamTypes;
 import java.util.ArrayList;
@@ -92,6 +93,11 @@ public final class RbacIndex implements AutoCloseable {
     final BindingTable namespaced = new BindingTable();
     /** "Kind/name" or "Role/ns/name" → rules. */
     private final Map<String, List<PolicyRule>> roles = new ConcurrentHashMap<>();
+    /**
+     * Every distinct rule list once, with the number of roles holding it: the thousands of
+     * workspace and project roles are copies of a few built-in roles, so they share one list.
+     */
+    private final Map<List<PolicyRule>, SharedRules> sharedRules = new java.util.HashMap<>();
     private final Map<String, String> namespaceWorkspace = new ConcurrentHashMap<>();
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
 
@@ -99,7 +105,20 @@ public final class RbacIndex implements AutoCloseable {
     public RbacIndex() {
     }
 
-    /** Starts the informers; {@link #synced()} tells when the first lists have arrived. */
+    private static final class SharedRules {
+        final List<PolicyRule> rules;
+        int holders;
+
+        SharedRules(List<PolicyRule> rules) {
+            this.rules = rules;
+        }
+    }
+
+    /**
+     * Starts the informers; {@link #synced()} tells when the first lists have arrived. Their caches
+     * keep only each object's key and resourceVersion (what the informer itself needs): the index
+     * reads the objects from the events, so holding every role and binding twice would only cost heap.
+     */
     public static RbacIndex start(KubernetesClient client) {
         RbacIndex index = new RbacIndex();
         index.watchRoles(client, IamTypes.GLOBAL_ROLES);
@@ -110,8 +129,11 @@ public final class RbacIndex implements AutoCloseable {
         index.watchBindings(client, IamTypes.CLUSTER_ROLE_BINDINGS, index.cluster);
         index.watchBindings(client, IamTypes.WORKSPACE_ROLE_BINDINGS, index.workspace);
         index.watchBindings(client, IamTypes.ROLE_BINDINGS, index.namespaced);
-        index.informers.add(client.namespaces().inform(handler(index::putNamespace,
-                ns -> index.namespaceWorkspace.remove(ns.getMetadata().getName()))));
+        SharedIndexInformer<Namespace> namespaces = client.namespaces().runnableInformer(0);
+        namespaces.itemStore(keysOnly(client, Namespace.class));
+        namespaces.addEventHandler(handler(index::putNamespace, ns -> index.namespaceWorkspace.remove(ns.getMetadata().getName())));
+        index.informers.add(namespaces);
+        namespaces.run();
         return index;
     }
 
@@ -119,13 +141,29 @@ public final class RbacIndex implements AutoCloseable {
         return informers.stream().allMatch(SharedIndexInformer::hasSynced);
     }
 
+    // the kind comes from the informer, not the object: a deletion noticed on a relist carries the cached (reduced) object
     private void watchRoles(KubernetesClient client, ResourceDefinitionContext ctx) {
-        informers.add(client.genericKubernetesResources(ctx).inAnyNamespace().inform(handler(this::putRole, this::removeRole)));
+        String kind = ctx.getKind();
+        watch(client, ctx, handler(r -> putRole(kind, r), r -> roleRemoved(roleKey(kind, r.getMetadata().getNamespace(),
+                r.getMetadata().getName()))));
     }
 
     private void watchBindings(KubernetesClient client, ResourceDefinitionContext ctx, BindingTable table) {
-        informers.add(client.genericKubernetesResources(ctx).inAnyNamespace().inform(handler(
-                b -> table.put(toBinding(b)), b -> table.remove(bindingId(b)))));
+        String kind = ctx.getKind();
+        watch(client, ctx, handler(b -> table.put(toBinding(kind, b)), b -> table.remove(bindingId(b))));
+    }
+
+    private void watch(KubernetesClient client, ResourceDefinitionContext ctx, ResourceEventHandler<GenericKubernetesResource> handler) {
+        SharedIndexInformer<GenericKubernetesResource> informer = client.genericKubernetesResources(ctx).inAnyNamespace().runnableInformer(0);
+        informer.itemStore(keysOnly(client, GenericKubernetesResource.class));
+        informer.addEventHandler(handler);
+        informers.add(informer);
+        informer.run();
+    }
+
+    private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> ReducedStateItemStore<T> keysOnly(KubernetesClient client,
+                                                                                                               Class<T> type) {
+        return new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, type, client.getKubernetesSerialization());
     }
 
     private static <T> ResourceEventHandler<T> handler(Consumer<T> put, Consumer<T> remove) {
@@ -158,20 +196,51 @@ public final class RbacIndex implements AutoCloseable {
     }
 
     public void putRole(GenericKubernetesResource role) {
+        putRole(role.getKind(), role);
+    }
+
+    private void putRole(String kind, GenericKubernetesResource role) {
         List<PolicyRule> rules = new ArrayList<>();
         if (role.getAdditionalProperties().get("rules") instanceof List<?> l) {
             l.forEach(r -> rules.add(PolicyRule.from(r)));
         }
-        roles.put(roleKey(role.getKind(), role.getMetadata().getNamespace(), role.getMetadata().getName()), List.copyOf(rules));
+        String key = roleKey(kind, role.getMetadata().getNamespace(), role.getMetadata().getName());
+        synchronized (sharedRules) {
+            SharedRules shared = sharedRules.computeIfAbsent(List.copyOf(rules), SharedRules::new);
+            shared.holders++;
+            release(roles.put(key, shared.rules));
+        }
     }
 
     public void removeRole(GenericKubernetesResource role) {
-        roles.remove(roleKey(role.getKind(), role.getMetadata().getNamespace(), role.getMetadata().getName()));
+        roleRemoved(roleKey(role.getKind(), role.getMetadata().getNamespace(), role.getMetadata().getName()));
+    }
+
+    private void roleRemoved(String key) {
+        synchronized (sharedRules) {
+            release(roles.remove(key));
+        }
+    }
+
+    /** One role stopped holding these rules; the last one takes the shared list with it. */
+    private void release(List<PolicyRule> rules) {
+        if (rules == null) {
+            return;
+        }
+        SharedRules shared = sharedRules.get(rules);
+        if (shared != null && --shared.holders == 0) {
+            sharedRules.remove(rules);
+        }
+    }
+
+    /** Whether the index holds this role (by its kind, e.g. {@code Role} with a namespace or {@code WorkspaceRole}). */
+    public boolean hasRole(String kind, String namespace, String name) {
+        return roles.containsKey(roleKey(kind, namespace, name));
     }
 
     /** Adds or replaces a binding of any of the four kinds (by its {@code kind}). */
     public void putBinding(GenericKubernetesResource b) {
-        table(b.getKind()).put(toBinding(b));
+        table(b.getKind()).put(toBinding(b.getKind(), b));
     }
 
     public void removeBinding(GenericKubernetesResource b) {
@@ -207,8 +276,7 @@ public final class RbacIndex implements AutoCloseable {
     }
 
     @SuppressWarnings("unchecked")
-    static Binding toBinding(GenericKubernetesResource b) {
-        String kind = b.getKind();
+    static Binding toBinding(String kind, GenericKubernetesResource b) {
         String ns = b.getMetadata().getNamespace() == null ? "" : b.getMetadata().getNamespace();
         String partition = switch (kind) {
             case "WorkspaceRoleBinding" -> IamTypes.label(b, IamTypes.LABEL_WORKSPACE);

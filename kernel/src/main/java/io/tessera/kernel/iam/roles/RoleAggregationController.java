@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import io.tessera.kernel.iam.api.IamTypes;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -51,7 +52,13 @@ public final class RoleAggregationController implements AutoCloseable {
         // templates first, without handlers: role reconciles must see every template that exists
         templates = client.genericKubernetesResources(IamTypes.ROLE_TEMPLATES).inform();
         for (ResourceDefinitionContext ctx : ROLE_KINDS) {
-            roleInformers.add(client.genericKubernetesResources(ctx).inAnyNamespace().inform(new ResourceEventHandler<>() {
+            // the cache keeps each role's key and annotations only (which roles auto-aggregate): reconciles
+            // read the role from its event, a template change re-reads the few auto-aggregating roles
+            SharedIndexInformer<GenericKubernetesResource> roles = client.genericKubernetesResources(ctx).inAnyNamespace().runnableInformer(0);
+            roles.itemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, GenericKubernetesResource.class,
+                    client.getKubernetesSerialization(), "metadata.annotations"));
+            roleInformers.add(roles);
+            roles.addEventHandler(new ResourceEventHandler<>() {
                 @Override
                 public void onAdd(GenericKubernetesResource r) {
                     submit(() -> reconcile(ctx, r));
@@ -65,7 +72,8 @@ public final class RoleAggregationController implements AutoCloseable {
                 @Override
                 public void onDelete(GenericKubernetesResource r, boolean unknown) {
                 }
-            }));
+            });
+            roles.run();
         }
         templates.addEventHandler(new ResourceEventHandler<>() {
             @Override
@@ -109,9 +117,15 @@ public final class RoleAggregationController implements AutoCloseable {
             if (!scope.equals(RoleAggregation.SCOPE_OF_KIND.get(ctx.getKind()))) {
                 continue;
             }
-            for (GenericKubernetesResource role : roleInformers.get(i).getStore().list()) {
-                if ("true".equals(IamTypes.annotation(role, IamTypes.ANN_AUTO_AGGREGATE))) {
-                    reconcile(ctx, role);
+            var op = client.genericKubernetesResources(ctx);
+            for (GenericKubernetesResource cached : roleInformers.get(i).getStore().list()) {
+                if ("true".equals(IamTypes.annotation(cached, IamTypes.ANN_AUTO_AGGREGATE))) {
+                    String ns = cached.getMetadata().getNamespace();
+                    GenericKubernetesResource role = (ctx.isNamespaceScoped() ? op.inNamespace(ns) : op)
+                            .withName(cached.getMetadata().getName()).get();
+                    if (role != null) {
+                        reconcile(ctx, role);
+                    }
                 }
             }
         }

@@ -45,8 +45,12 @@ public final class MemberBindings {
     /** The user's bindings at a scope (workspace: label-filtered; namespace: in that namespace). */
     public List<GenericKubernetesResource> of(Scope scope, String where, String user) {
         var op = client.genericKubernetesResources(scope.bindings);
-        var listed = scope == Scope.NAMESPACE ? op.inNamespace(where).withLabel(IamTypes.LABEL_USER_REF, user).list()
-                : op.withLabel(IamTypes.LABEL_USER_REF, user).list();
+        // a workspace's bindings carry its label: select on it too, not every workspace's binding of the user
+        var listed = switch (scope) {
+            case NAMESPACE -> op.inNamespace(where).withLabel(IamTypes.LABEL_USER_REF, user).list();
+            case WORKSPACE -> op.withLabel(IamTypes.LABEL_USER_REF, user).withLabel(IamTypes.LABEL_WORKSPACE, where).list();
+            case CLUSTER -> op.withLabel(IamTypes.LABEL_USER_REF, user).list();
+        };
         List<GenericKubernetesResource> out = new ArrayList<>();
         for (GenericKubernetesResource b : listed.getItems()) {
             if (scope != Scope.WORKSPACE || where.equals(IamTypes.label(b, IamTypes.LABEL_WORKSPACE))) {

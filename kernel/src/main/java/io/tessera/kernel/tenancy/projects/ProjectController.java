@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
 public final class ProjectController implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProjectController.class);
+    /** Projects reconciled at once: each touches only its own namespace. */
+    private static final int WORKERS = 8;
 
     private final KubernetesClient client;
     private final BuiltinRoleCopies roles;
@@ -37,12 +39,12 @@ public final class ProjectController implements AutoCloseable {
     private final SharedIndexInformer<GenericKubernetesResource> templates;
     private SharedIndexInformer<Namespace> namespaces;
 
-    public ProjectController(KubernetesClient client, SharedIndexInformer<GenericKubernetesResource> templates) {
+    public ProjectController(KubernetesClient client, SharedIndexInformer<GenericKubernetesResource> templates, BuiltinRoleCopies roles) {
         this.client = client;
         this.templates = templates;
-        this.roles = new BuiltinRoleCopies(client);
+        this.roles = roles;
         this.bindings = new MemberBindings(client);
-        this.queue = new Reconciler("projects", this::reconcile);
+        this.queue = new Reconciler("projects", WORKERS, this::reconcile);
     }
 
     public void start() {

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.tessera.kernel.iam.api.IamTypes;
+import io.tessera.kernel.iam.authz.RbacIndex;
 import io.tessera.kernel.tenancy.BuiltinRoleCopies;
 import io.tessera.kernel.tenancy.Reconciler;
 import io.tessera.kernel.tenancy.api.TenancyTypes;
@@ -36,28 +37,37 @@ import org.slf4j.LoggerFactory;
 public final class WorkspaceController implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkspaceController.class);
+    /** Workspaces reconciled at once: each touches only its own objects. */
+    private static final int WORKERS = 4;
 
     private final KubernetesClient client;
     private final String hostCluster;
     private final BuiltinRoleCopies roles;
+    private final RbacIndex index;
     private final MemberBindings bindings;
     private final Reconciler queue;
     private SharedIndexInformer<GenericKubernetesResource> templates;
     private SharedIndexInformer<GenericKubernetesResource> workspaces;
 
-    public WorkspaceController(KubernetesClient client, String hostCluster) {
+    public WorkspaceController(KubernetesClient client, String hostCluster, BuiltinRoleCopies roles, RbacIndex index) {
         this.client = client;
         this.hostCluster = hostCluster;
-        this.roles = new BuiltinRoleCopies(client);
+        this.roles = roles;
+        this.index = index;
         this.bindings = new MemberBindings(client);
-        this.queue = new Reconciler("workspaces", this::reconcile);
+        this.queue = new Reconciler("workspaces", WORKERS, this::reconcile);
     }
 
     public void start() {
-        templates = client.genericKubernetesResources(TenancyTypes.WORKSPACE_TEMPLATES).inform(queue.handler());
+        // fields set before the informers run: a handler may fire (and a reconcile read them) as soon as they do
+        templates = client.genericKubernetesResources(TenancyTypes.WORKSPACE_TEMPLATES).runnableInformer(0);
         // a Workspace deleted or changed by hand is put back from its template
-        workspaces = client.genericKubernetesResources(TenancyTypes.WORKSPACES).inform(queue.handler());
+        workspaces = client.genericKubernetesResources(TenancyTypes.WORKSPACES).runnableInformer(0);
+        templates.addEventHandler(queue.handler());
+        workspaces.addEventHandler(queue.handler());
         queue.resyncFrom(() -> templates.getStore().listKeys());
+        templates.run();
+        workspaces.run();
     }
 
     /** Its work queue, run only while this replica leads (TenancyModule's LeaderGate). */
@@ -101,10 +111,17 @@ public final class WorkspaceController implements AutoCloseable {
         Map<String, String> labels = t.getMetadata().getLabels() == null ? Map.of() : t.getMetadata().getLabels();
         roles.ensure("workspace", name, "", labels);
         String manager = IamTypes.str(t, "spec", "template", "spec", "manager");
-        if (!manager.isEmpty() && client.genericKubernetesResources(IamTypes.USERS).withName(manager).get() != null) {
+        if (!manager.isEmpty() && !managerBound(name, manager)
+                && client.genericKubernetesResources(IamTypes.USERS).withName(manager).get() != null) {
             bindings.bind(MemberBindings.Scope.WORKSPACE, name, manager, name + "-admin");
         }
         syncWorkspace(t);
+    }
+
+    /** Whether the RBAC index already shows the manager bound to {@code {ws}-admin} (then there is nothing to write). */
+    private boolean managerBound(String ws, String manager) {
+        return index.workspaceBindings(ws, "u:" + manager).stream()
+                .anyMatch(b -> "WorkspaceRole".equals(b.roleKind()) && (ws + "-admin").equals(b.roleName()));
     }
 
     private void syncWorkspace(GenericKubernetesResource t) {
