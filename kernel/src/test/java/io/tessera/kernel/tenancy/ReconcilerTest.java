@@ -53,4 +53,43 @@ class ReconcilerTest {
             assertThat(r.idle()).isTrue();
         }
     }
+
+    @Test
+    void severalWorkersReconcileDifferentKeysAtOnceButAKeyQueuedWhileItRunsWaitsForThatRun() throws Exception {
+        Set<String> running = ConcurrentHashMap.newKeySet();
+        List<String> overlaps = new CopyOnWriteArrayList<>();
+        List<String> done = new CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger concurrent = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger maxConcurrent = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch aStarted = new java.util.concurrent.CountDownLatch(1);
+        try (Reconciler r = new Reconciler("test", 4, key -> {
+            if (!running.add(key)) {
+                overlaps.add(key);
+            }
+            maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
+            if (key.equals("a")) {
+                aStarted.countDown();
+            }
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            concurrent.decrementAndGet();
+            running.remove(key);
+            done.add(key);
+        })) {
+            r.resyncFrom(List::of);
+            r.activate();
+            r.enqueue("a");
+            r.enqueue("b");
+            r.enqueue("c");
+            aStarted.await();
+            r.enqueue("a"); // while "a" runs: a second run, after the first
+            await().atMost(Duration.ofSeconds(10)).until(() -> done.size() == 4 && r.idle());
+            assertThat(overlaps).isEmpty();
+            assertThat(done).containsExactlyInAnyOrder("a", "a", "b", "c");
+            assertThat(maxConcurrent.get()).isGreaterThan(1);
+        }
+    }
 }

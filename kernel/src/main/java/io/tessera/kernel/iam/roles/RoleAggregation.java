@@ -49,12 +49,14 @@ public final class RoleAggregation {
         }
         chosen.sort((a, b) -> a.getMetadata().getName().compareTo(b.getMetadata().getName()));
         List<Object> rules = role.getAdditionalProperties().get("rules") instanceof List<?> l ? new ArrayList<>(l) : new ArrayList<>();
+        // a hash set, not rules.contains: every role event re-checks every template rule against every rule
+        Set<Object> present = new java.util.HashSet<>(rules);
         boolean changed = false;
         for (GenericKubernetesResource t : chosen) {
             Object spec = t.getAdditionalProperties().get("spec");
             if (spec instanceof Map<?, ?> s && s.get("rules") instanceof List<?> tr) {
                 for (Object rule : tr) {
-                    if (!rules.contains(rule)) {
+                    if (present.add(rule)) {
                         rules.add(rule);
                         changed = true;
                     }

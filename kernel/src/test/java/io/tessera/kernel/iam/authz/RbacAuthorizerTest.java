@@ -187,6 +187,34 @@ class RbacAuthorizerTest {
     }
 
     @Test
+    void rolesWithTheSameRulesShareOneListAndEachKeepsItsOwnWhenOneChangesOrGoes() {
+        RbacIndex index = new RbacIndex();
+        List<Map<String, Object>> viewer = List.of(Map.of("apiGroups", List.of("*"), "resources", List.of("*"), "verbs", List.of("get")));
+        index.putRole(role("p1", "viewer", viewer));
+        index.putRole(role("p2", "viewer", viewer));
+        assertThat(index.rules("Role", "p2", "viewer")).isSameAs(index.rules("Role", "p1", "viewer")).hasSize(1);
+
+        index.putRole(role("p1", "viewer", List.of(Map.of("apiGroups", List.of("*"), "resources", List.of("*"), "verbs", List.of("list")))));
+        assertThat(index.rules("Role", "p1", "viewer").get(0).verbs()).containsExactly("list");
+        assertThat(index.rules("Role", "p2", "viewer").get(0).verbs()).containsExactly("get");
+
+        index.removeRole(role("p2", "viewer", viewer));
+        assertThat(index.hasRole("Role", "p2", "viewer")).isFalse();
+        assertThat(index.rules("Role", "p2", "viewer")).isEmpty();
+        index.putRole(role("p3", "viewer", viewer)); // the shared list went with its last holder; a new one is made
+        assertThat(index.rules("Role", "p3", "viewer").get(0).verbs()).containsExactly("get");
+        assertThat(index.hasRole("Role", "p3", "viewer")).isTrue();
+    }
+
+    private static GenericKubernetesResource role(String namespace, String name, List<Map<String, Object>> rules) {
+        GenericKubernetesResource role = new GenericKubernetesResource();
+        role.setKind("Role");
+        role.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+        role.getAdditionalProperties().put("rules", rules);
+        return role;
+    }
+
+    @Test
     void serviceAccountSubjectsUseKubeSphereNames() {
         assertThat(RbacIndex.subjectKey(Map.of("kind", "ServiceAccount", "apiGroup", "kubesphere.io", "name", "ci", "namespace", "p1"), ""))
                 .isEqualTo("u:kubesphere:serviceaccount:p1:ci");
