@@ -19,6 +19,7 @@ import io.tessera.kernel.iam.oauth.OAuthResource;
 import io.tessera.kernel.iam.oauth.WellKnownResource;
 import io.tessera.kernel.iam.roles.RoleAggregationController;
 import io.tessera.kernel.iam.serviceaccount.ServiceAccounts;
+import io.tessera.kernel.modules.BootPhases;
 import io.tessera.kernel.served.ServedResource;
 import io.tessera.kernel.iam.token.RevocationList;
 import io.tessera.kernel.iam.token.SigningKeys;
@@ -32,6 +33,9 @@ import io.tessera.kernel.spi.KernelModule;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -72,8 +76,26 @@ public final class IamModule implements KernelModule {
         KernelConfig.Iam iam = context.config().iam();
         Clock clock = Clock.systemUTC();
 
-        new Bootstrap(client).run(iam.adminUsername(), iam.adminPassword());
-        TokenService tokens = new TokenService(SigningKeys.loadOrCreate(client), clock);
+        BootPhases phases = new BootPhases(LOG, "iam");
+        // The signing keys (a 2048-bit RSA key to generate on a new cluster: CPU) need nothing
+        // from the bootstrap (round trips), so the two run side by side.
+        ExecutorService keysThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "iam-signing-keys");
+            t.setDaemon(true);
+            return t;
+        });
+        SigningKeys keys;
+        try {
+            CompletableFuture<SigningKeys> loadingKeys = CompletableFuture.supplyAsync(() -> SigningKeys.loadOrCreate(client),
+                    keysThread);
+            new Bootstrap(client).run(iam.adminUsername(), iam.adminPassword());
+            phases.mark("bootstrap");
+            keys = join(loadingKeys);
+            phases.mark("signing-keys");
+        } finally {
+            keysThread.shutdown();
+        }
+        TokenService tokens = new TokenService(keys, clock);
 
         UserCache users = keep(new UserCache(client));
         UserWriter writer = new UserWriter(client);
@@ -123,7 +145,16 @@ public final class IamModule implements KernelModule {
         context.mountKapis("config.kubesphere.io", "v1alpha2", new ConfigResource(client, iam, identityProviders, oauthClients));
         context.addReadinessCheck("iam", () -> users.synced() && index.synced() && revocations.synced()
                 && aggregation.synced() && serviceAccounts.synced());
+        phases.mark("informers-and-routes");
         LOG.info("event=iam-started admin={} oauthClients={}", iam.adminUsername(), iam.oauthClients().size());
+    }
+
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 
     /** The authorizer, once started (benchmarks and the authorization matrix read it). */
