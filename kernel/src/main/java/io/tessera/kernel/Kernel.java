@@ -10,6 +10,7 @@ import io.tessera.kernel.health.HealthEndpoints;
 import io.tessera.kernel.health.Readiness;
 import io.tessera.kernel.health.VersionEndpoint;
 import io.tessera.kernel.http.Gateway;
+import io.tessera.kernel.http.JettyMemory;
 import io.tessera.kernel.http.Security;
 import io.tessera.kernel.kube.CrdInstaller;
 import io.tessera.kernel.kube.KubeConnection;
@@ -48,6 +49,10 @@ import org.slf4j.LoggerFactory;
 public final class Kernel implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Kernel.class);
+
+    static {
+        JettyMemory.presetReferencesPerCacheLine();
+    }
 
     private final KernelConfig config;
     private final BuildInfo build = BuildInfo.load();

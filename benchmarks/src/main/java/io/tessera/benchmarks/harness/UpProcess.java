@@ -89,6 +89,11 @@ public final class UpProcess implements AutoCloseable {
         throw new IllegalStateException("no /readyz 200 within " + max.toSeconds() + " s");
     }
 
+    /** CPU seconds the process has used so far (all its threads), or NaN where the OS does not say. */
+    public double cpuSeconds() {
+        return process.toHandle().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
+    }
+
     /** An access token for the embedded default's admin ({@code admin} / {@code P@88w0rd}). */
     public String adminToken() throws Exception {
         return adminToken(base);

@@ -19,6 +19,7 @@ import io.tessera.kernel.iam.oauth.OAuthResource;
 import io.tessera.kernel.iam.oauth.WellKnownResource;
 import io.tessera.kernel.iam.roles.RoleAggregationController;
 import io.tessera.kernel.iam.serviceaccount.ServiceAccounts;
+import io.tessera.kernel.modules.BootPhases;
 import io.tessera.kernel.served.ServedResource;
 import io.tessera.kernel.iam.token.RevocationList;
 import io.tessera.kernel.iam.token.SigningKeys;
@@ -32,6 +33,9 @@ import io.tessera.kernel.spi.KernelModule;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -72,26 +76,55 @@ public final class IamModule implements KernelModule {
         KernelConfig.Iam iam = context.config().iam();
         Clock clock = Clock.systemUTC();
 
-        new Bootstrap(client).run(iam.adminUsername(), iam.adminPassword());
-        TokenService tokens = new TokenService(SigningKeys.loadOrCreate(client), clock);
+        BootPhases phases = new BootPhases(LOG, "iam");
+        // The signing keys (a 2048-bit RSA key to generate on a new cluster: CPU) need nothing
+        // from the bootstrap (round trips), so the two run side by side.
+        ExecutorService keysThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "iam-signing-keys");
+            t.setDaemon(true);
+            return t;
+        });
+        SigningKeys keys;
+        try {
+            CompletableFuture<SigningKeys> loadingKeys = CompletableFuture.supplyAsync(() -> SigningKeys.loadOrCreate(client),
+                    keysThread);
+            new Bootstrap(client).run(iam.adminUsername(), iam.adminPassword());
+            phases.mark("bootstrap");
+            keys = join(loadingKeys);
+            phases.mark("signing-keys");
+        } finally {
+            keysThread.shutdown();
+        }
+        TokenService tokens = new TokenService(keys, clock);
 
-        UserCache users = keep(new UserCache(client));
         UserWriter writer = new UserWriter(client);
-        RevocationList revocations = keep(new RevocationList(client, clock));
         LoginRecords loginRecords = new LoginRecords(client, clock);
-        IdentityProviders identityProviders = keep(new IdentityProviders(client, users, writer));
+        // Every informer's start blocks for its first list and watch; they are independent, so they
+        // start side by side (the start still returns only when all are synced).
+        ExecutorService starting = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "iam-start");
+            t.setDaemon(true);
+            return t;
+        });
+        Informed informed;
+        try {
+            informed = startInformers(client, clock, tokens, writer, loginRecords, iam, starting);
+        } finally {
+            starting.shutdown();
+        }
+        phases.mark("informers");
+        UserCache users = informed.users();
+        RevocationList revocations = informed.revocations();
+        IdentityProviders identityProviders = informed.identityProviders();
+        ServiceAccounts serviceAccounts = informed.serviceAccounts();
+        RbacIndex index = informed.index();
+        RoleAggregationController aggregation = informed.aggregation();
+        OAuthClients oauthClients = informed.oauthClients();
+
         PasswordLogin passwordLogin = new PasswordLogin(users, writer, loginRecords, identityProviders, iam.loginFailureLimit(),
                 iam.loginFailureWindow(), clock);
-        ServiceAccounts serviceAccounts = keep(new ServiceAccounts(client, tokens));
-        serviceAccounts.start();
         BearerAuthenticator bearer = new BearerAuthenticator(tokens, revocations, users, writer, serviceAccounts);
-
-        RbacIndex index = keep(RbacIndex.start(client));
         authorizer = new RbacAuthorizer(index);
-        RoleAggregationController aggregation = keep(new RoleAggregationController(client));
-        aggregation.start();
-        UserController userController = keep(new UserController(client, writer, loginRecords, clock));
-        userController.start();
 
         housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "iam-housekeeping");
@@ -114,7 +147,6 @@ public final class IamModule implements KernelModule {
         context.provide(RbacAuthorizer.class, authorizer);
         PUBLIC_PATHS.forEach(context::addPublicPath);
 
-        OAuthClients oauthClients = keep(new OAuthClients(iam.oauthClients(), client));
         context.mountPath("/oauth", new OAuthResource(oauthClients, passwordLogin, bearer, revocations, users, writer, iam,
                 identityProviders));
         context.mountPath("/.well-known", new WellKnownResource());
@@ -125,7 +157,75 @@ public final class IamModule implements KernelModule {
         context.mountKapis("config.kubesphere.io", "v1alpha2", new ConfigResource(client, iam, identityProviders, oauthClients));
         context.addReadinessCheck("iam", () -> users.synced() && index.synced() && revocations.synced()
                 && aggregation.synced() && serviceAccounts.synced());
+        phases.mark("routes");
         LOG.info("event=iam-started admin={} oauthClients={}", iam.adminUsername(), iam.oauthClients().size());
+    }
+
+    private record Informed(UserCache users, RevocationList revocations, IdentityProviders identityProviders,
+            ServiceAccounts serviceAccounts, RbacIndex index, RoleAggregationController aggregation, UserController userController,
+            OAuthClients oauthClients) {
+    }
+
+    /**
+     * Starts IAM's informer-backed parts concurrently and waits for all. Each one started is kept
+     * (closed by {@link #stop}); when one fails, the others still finish starting, so nothing is
+     * left half-open, and the first failure is thrown.
+     */
+    private Informed startInformers(KubernetesClient client, Clock clock, TokenService tokens, UserWriter writer,
+            LoginRecords loginRecords, KernelConfig.Iam iam, ExecutorService threads) {
+        CompletableFuture<UserCache> users = CompletableFuture.supplyAsync(() -> new UserCache(client), threads);
+        CompletableFuture<RevocationList> revocations = CompletableFuture.supplyAsync(() -> new RevocationList(client, clock), threads);
+        CompletableFuture<IdentityProviders> identityProviders = users.thenApplyAsync(
+                cache -> new IdentityProviders(client, cache, writer), threads);
+        CompletableFuture<ServiceAccounts> serviceAccounts = CompletableFuture.supplyAsync(
+                () -> started(new ServiceAccounts(client, tokens), ServiceAccounts::start), threads);
+        CompletableFuture<RbacIndex> index = CompletableFuture.supplyAsync(() -> RbacIndex.start(client), threads);
+        CompletableFuture<RoleAggregationController> aggregation = CompletableFuture.supplyAsync(
+                () -> started(new RoleAggregationController(client), RoleAggregationController::start), threads);
+        CompletableFuture<UserController> userController = CompletableFuture.supplyAsync(
+                () -> started(new UserController(client, writer, loginRecords, clock), UserController::start), threads);
+        CompletableFuture<OAuthClients> oauthClients = CompletableFuture.supplyAsync(() -> new OAuthClients(iam.oauthClients(), client),
+                threads);
+        List<CompletableFuture<? extends AutoCloseable>> all = List.of(users, revocations, identityProviders, serviceAccounts, index,
+                aggregation, userController, oauthClients);
+        RuntimeException first = null;
+        for (CompletableFuture<? extends AutoCloseable> part : all) {
+            try {
+                keep(part.join());
+            } catch (CompletionException e) {
+                if (first == null) {
+                    first = e.getCause() instanceof RuntimeException cause ? cause : e;
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+        return new Informed(users.join(), revocations.join(), identityProviders.join(), serviceAccounts.join(), index.join(),
+                aggregation.join(), userController.join(), oauthClients.join());
+    }
+
+    /** Starts {@code part}, closing it when its start fails half-way. */
+    private static <T extends AutoCloseable> T started(T part, java.util.function.Consumer<T> start) {
+        try {
+            start.accept(part);
+            return part;
+        } catch (RuntimeException e) {
+            try {
+                part.close();
+            } catch (Exception closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+    }
+
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 
     /** The authorizer, once started (benchmarks and the authorization matrix read it). */

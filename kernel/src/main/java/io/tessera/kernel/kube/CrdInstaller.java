@@ -1,7 +1,5 @@
 package io.tessera.kernel.kube;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.kubernetes.api.model.ListOptions;
@@ -15,7 +13,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -29,6 +30,9 @@ public final class CrdInstaller {
     /** First re-check soon (most API servers serve within tens of ms), then back off to 200 ms. */
     private static final java.time.Duration SERVED_POLL_FIRST = java.time.Duration.ofMillis(10);
     private static final java.time.Duration SERVED_POLL = java.time.Duration.ofMillis(200);
+
+    private static final String CRD_KIND = "CustomResourceDefinition";
+    private static final String CRD_API_VERSION = "apiextensions.k8s.io/v1";
 
     private final KubernetesClient client;
 
@@ -52,12 +56,21 @@ public final class CrdInstaller {
                 throw new IOException("CRD resource " + resource + " not found");
             }
             List<CustomResourceDefinition> crds = new ArrayList<>();
-            for (Object item : documents(Serialization.INSTANCE.unmarshal(in))) {
-                if (!(item instanceof CustomResourceDefinition crd)) {
-                    String kind = item instanceof HasMetadata other ? other.getKind()
-                            : item == null ? "empty document" : item.getClass().getSimpleName();
-                    throw new IOException(resource + " holds a " + kind + ", not only CustomResourceDefinitions");
+            // The YAML reader fabric8 uses (aliases resolved, empty documents skipped); each document is
+            // checked for its kind and converted to the one class it may be. (Letting fabric8 tell the
+            // class from apiVersion/kind makes it load every model class it has, about 470, on the
+            // boot's main thread.)
+            for (Object document : new Load(LoadSettings.builder().build()).loadAllFromInputStream(in)) {
+                if (document == null) {
+                    continue;
                 }
+                Object kind = document instanceof Map<?, ?> map ? map.get("kind") : null;
+                Object apiVersion = document instanceof Map<?, ?> map ? map.get("apiVersion") : null;
+                if (!CRD_KIND.equals(kind) || !CRD_API_VERSION.equals(apiVersion)) {
+                    throw new IOException(resource + " holds a " + (kind == null ? "document without a kind" : kind + " " + apiVersion)
+                            + ", not only CustomResourceDefinitions (" + CRD_API_VERSION + ")");
+                }
+                CustomResourceDefinition crd = Serialization.INSTANCE.convertValue(document, CustomResourceDefinition.class);
                 validate(resource, crd);
                 crds.add(crd);
             }
@@ -65,17 +78,6 @@ public final class CrdInstaller {
         } catch (RuntimeException e) {
             throw new IOException(resource + " is not valid YAML for Kubernetes objects: " + e.getMessage(), e);
         }
-    }
-
-    /** One YAML document comes back as the object, several as a list. */
-    private static List<?> documents(Object parsed) {
-        if (parsed instanceof List<?> list) {
-            return list;
-        }
-        if (parsed instanceof KubernetesResourceList<?> list) {
-            return list.getItems();
-        }
-        return parsed == null ? List.of() : List.of(parsed);
     }
 
     /** Created on first use: fabric8's serialization resolves every model class, which takes a moment. */

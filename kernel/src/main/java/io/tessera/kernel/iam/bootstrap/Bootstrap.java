@@ -22,6 +22,10 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +39,8 @@ public final class Bootstrap {
 
     private static final Logger LOG = LoggerFactory.getLogger(Bootstrap.class);
     static final String BUILTIN_HASH = "iam.tessera.io/builtin-hash";
+    /** Requests in flight at once: enough to overlap the round trips, few enough not to crowd a small API server. */
+    private static final int PARALLEL_REQUESTS = 4;
     public static final List<String> RESOURCES =
             List.of("/iam/builtin/categories.yaml", "/iam/builtin/roletemplates.yaml", "/iam/builtin/roles.yaml");
 
@@ -46,13 +52,42 @@ public final class Bootstrap {
         this.client = client;
     }
 
+    /**
+     * Ensures every built-in object and the admin. The objects are independent of each other, so
+     * their round trips (a read, then a create or update, for each of about 90 objects) run a few
+     * at a time, and the admin's bcrypt hash, which is CPU work, runs meanwhile; it returns when
+     * all are done and throws the first failure.
+     */
     public void run(String adminUsername, String adminPassword) {
-        for (String resource : RESOURCES) {
-            for (GenericKubernetesResource obj : load(resource)) {
-                ensureBuiltin(obj);
+        ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_REQUESTS, runnable -> {
+            Thread thread = new Thread(runnable, "iam-bootstrap");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<CompletableFuture<Void>> work = new ArrayList<>();
+            work.add(CompletableFuture.runAsync(() -> ensureAdmin(adminUsername, adminPassword), pool));
+            for (String resource : RESOURCES) {
+                for (GenericKubernetesResource obj : load(resource)) {
+                    work.add(CompletableFuture.runAsync(() -> ensureBuiltin(obj), pool));
+                }
             }
+            RuntimeException first = null;
+            for (CompletableFuture<Void> step : work) {
+                try {
+                    step.join();
+                } catch (CompletionException e) {
+                    if (first == null) {
+                        first = e.getCause() instanceof RuntimeException cause ? cause : e;
+                    }
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+        } finally {
+            pool.shutdown();
         }
-        ensureAdmin(adminUsername, adminPassword);
     }
 
     /** The built-in objects as shipped (also used by tests and the authorization matrix). */
