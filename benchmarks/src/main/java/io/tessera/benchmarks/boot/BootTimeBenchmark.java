@@ -14,9 +14,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Boot time on the embedded default: (a) from launching a JVM with {@code tessera up} to the first
- * {@code /readyz} 200, as a user sees it; (b) {@link Kernel#start} inside a running JVM, first in
- * this JVM (cold classes) and again (warm). Each cold figure comes with the CPU time it took,
+ * Boot time on the embedded default: (a) the built distribution's {@code bin/tessera up}, as a user
+ * starts it — its first launch, which records the launcher's class-data archive, then launches once
+ * built — from launch to the first {@code /readyz} 200, and the {@link Kernel#start} inside it (the
+ * bare kernel boot, from the banner); (b) {@link Kernel#start} inside this JVM (benchmark class path,
+ * no archive), first in this JVM (cold classes) and again (warm). Each cold figure comes with the CPU time it took,
  * which another busy process on the machine does not inflate as it does the wall time.
  */
 public final class BootTimeBenchmark implements Benchmark {
@@ -32,12 +34,13 @@ public final class BootTimeBenchmark implements Benchmark {
 
     @Override
     public List<Row> run() throws Exception {
-        double[] launches = new double[LAUNCHES];
-        double[] launchCpu = new double[LAUNCHES];
+        // the shipped launcher keeps its class-data archive in the user's cache; a cache of this run's
+        // own makes the first launch the first of this distribution, which records the archive
+        Path cache = Files.createTempDirectory("tessera-bench-cache");
+        Launch first = launch(cache);
+        Launch[] later = new Launch[LAUNCHES];
         for (int i = 0; i < LAUNCHES; i++) {
-            double[] launch = launchToReady();
-            launches[i] = launch[0];
-            launchCpu[i] = launch[1];
+            later[i] = launch(cache);
         }
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         double[] boots = new double[IN_PROCESS_BOOTS];
@@ -60,22 +63,43 @@ public final class BootTimeBenchmark implements Benchmark {
         }
         double[] warm = java.util.Arrays.copyOfRange(boots, 1, boots.length);
         return List.of(
-                new Row("launch `tessera up` (new JVM, fresh data dir) → /readyz 200", Stats.secondsSpread(launches),
-                        "< 20 s", ""),
-                new Row("  its CPU time (the process's, all threads, at the first /readyz 200)", Stats.secondsSpread(launchCpu),
+                new Row("first `bin/tessera up` of the distribution (records its class-data archive) → /readyz 200",
+                        String.format(Locale.ROOT, "%s (CPU %s)", Stats.seconds(first.ready), Stats.seconds(first.cpu)), "", ""),
+                new Row("  Kernel.start in it (cold JVM, no archive yet; the banner's figure)", Stats.seconds(first.kernelStart), "", ""),
+                new Row("`bin/tessera up` once built (its archive recorded), fresh data dir → /readyz 200",
+                        Stats.secondsSpread(Launch.ready(later)), "< 20 s", ""),
+                new Row("  Kernel.start in those launches: the bare kernel boot (the banner's figure)",
+                        String.format(Locale.ROOT, "%s (load average %.1f)", Stats.secondsSpread(Launch.kernelStart(later)),
+                                os.getSystemLoadAverage()), "< 3 s", ""),
+                new Row("  their CPU time (the process's, all threads, at the first /readyz 200)", Stats.secondsSpread(Launch.cpu(later)),
                         "", ""),
-                new Row("Kernel.start, first in this JVM (embedded cluster, fresh data dir)", String.format(Locale.ROOT,
-                        "%s (load average %.1f)", Stats.seconds(boots[0]), firstBootLoad), "< 3 s", ""),
+                new Row("Kernel.start, first in this JVM (benchmark class path, no archive; embedded cluster, fresh data dir)",
+                        String.format(Locale.ROOT, "%s (load average %.1f)", Stats.seconds(boots[0]), firstBootLoad), "", ""),
                 new Row("  its CPU time (this JVM's, all threads: boot, JIT, GC, the embedded cluster)", Stats.seconds(bootCpu[0]),
                         "", ""),
                 new Row("Kernel.start, again in the same JVM", Stats.secondsSpread(warm), "", ""));
     }
 
-    /** Seconds from starting the child process to its first /readyz 200, and the CPU seconds it had used by then. */
-    private double[] launchToReady() throws Exception {
-        try (UpProcess up = UpProcess.launch(Files.createTempDirectory("tessera-bench-launch"))) {
+    /** One launch of the shipped launcher: seconds to the first /readyz 200, CPU seconds by then, and Kernel.start's seconds. */
+    private record Launch(double ready, double cpu, double kernelStart) {
+        static double[] ready(Launch[] launches) {
+            return java.util.Arrays.stream(launches).mapToDouble(Launch::ready).toArray();
+        }
+
+        static double[] cpu(Launch[] launches) {
+            return java.util.Arrays.stream(launches).mapToDouble(Launch::cpu).toArray();
+        }
+
+        static double[] kernelStart(Launch[] launches) {
+            return java.util.Arrays.stream(launches).mapToDouble(Launch::kernelStart).toArray();
+        }
+    }
+
+    /** Launches {@code bin/tessera up} on a fresh data dir, waits for /readyz, and stops it (which writes a recorded archive). */
+    private static Launch launch(Path cache) throws Exception {
+        try (UpProcess up = UpProcess.launchDistribution(cache, Files.createTempDirectory("tessera-bench-launch"))) {
             double seconds = up.awaitReady(DEADLINE);
-            return new double[] {seconds, up.cpuSeconds()};
+            return new Launch(seconds, up.cpuSeconds(), up.kernelStartSeconds());
         }
     }
 }

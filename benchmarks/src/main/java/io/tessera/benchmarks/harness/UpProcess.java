@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
 public final class UpProcess implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final Pattern BANNER = Pattern.compile("Tessera is up \\(([0-9.]+) s\\)");
     private static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
 
     private final Process process;
@@ -41,10 +42,22 @@ public final class UpProcess implements AutoCloseable {
 
     /** Starts {@code tessera up --port <free> --data-dir dataDir [settings…]}, with no TESSERA_* or KUBECONFIG from this environment. */
     public static UpProcess launch(Path dataDir, String... settings) throws IOException {
-        int port = freePort();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), Tessera.class.getName(),
-                "up", "--port", Integer.toString(port), "--set", "server.https.port=0", "--data-dir", dataDir.toString()));
+        return start(new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), Tessera.class.getName())), null, dataDir, settings);
+    }
+
+    /**
+     * Starts the built distribution's {@code bin/tessera up} (the shipped launcher with its JVM options,
+     * including its class-data archive, kept under {@code cacheHome} as the launcher keeps it under
+     * {@code XDG_CACHE_HOME}), otherwise as {@link #launch}.
+     */
+    public static UpProcess launchDistribution(Path cacheHome, Path dataDir, String... settings) throws IOException {
+        return start(new ArrayList<>(List.of(Distribution.launcher().toString())), cacheHome, dataDir, settings);
+    }
+
+    private static UpProcess start(List<String> command, Path cacheHome, Path dataDir, String... settings) throws IOException {
+        int port = freePort();
+        command.addAll(List.of("up", "--port", Integer.toString(port), "--set", "server.https.port=0", "--data-dir", dataDir.toString()));
         for (String setting : settings) {
             command.add("--set");
             command.add(setting);
@@ -55,6 +68,9 @@ public final class UpProcess implements AutoCloseable {
                 .redirectError(dataDir.resolve("stderr.log").toFile());
         builder.environment().remove("KUBECONFIG");
         builder.environment().keySet().removeIf(name -> name.startsWith("TESSERA_"));
+        if (cacheHome != null) {
+            builder.environment().put("XDG_CACHE_HOME", cacheHome.toString());
+        }
         long launched = System.nanoTime();
         return new UpProcess(builder.start(), URI.create("http://127.0.0.1:" + port), dataDir, launched);
     }
@@ -87,6 +103,22 @@ public final class UpProcess implements AutoCloseable {
             Thread.sleep(20); // the resolution of the launch → ready figure
         }
         throw new IllegalStateException("no /readyz 200 within " + max.toSeconds() + " s");
+    }
+
+    /**
+     * Seconds {@code Kernel.start} took in the process, as its banner prints them ("Tessera is up (2.4 s).");
+     * call after {@link #awaitReady}.
+     */
+    public double kernelStartSeconds() throws IOException, InterruptedException {
+        Path stdout = dataDir.resolve("stdout.log");
+        for (int i = 0; i < 100; i++) {
+            Matcher m = BANNER.matcher(Files.readString(stdout));
+            if (m.find()) {
+                return Double.parseDouble(m.group(1));
+            }
+            Thread.sleep(50); // the banner follows readiness by a moment
+        }
+        throw new IllegalStateException("no 'Tessera is up (… s)' line in " + stdout);
     }
 
     /** CPU seconds the process has used so far (all its threads), or NaN where the OS does not say. */

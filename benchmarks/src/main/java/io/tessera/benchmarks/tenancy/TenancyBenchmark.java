@@ -75,7 +75,7 @@ public final class TenancyBenchmark implements Benchmark {
 
     @Override
     public List<Row> run() throws Exception {
-        Path tessera = distribution().resolve("bin").resolve("tessera");
+        Path tessera = io.tessera.benchmarks.harness.Distribution.launcher();
         Path dir = Files.createTempDirectory("tessera-bench-tenancy");
         Process cluster = launch(dir.resolve("cluster.log"), false, tessera.toString(), "dev-cluster", "--data-dir",
                 dir.resolve("cluster").toString(), "--port", "0");
@@ -159,25 +159,6 @@ public final class TenancyBenchmark implements Benchmark {
                 walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
-    }
-
-    /** The built distribution's folder: {@code -Dtessera.distribution}, else distributions/target/tessera-* under the working directory. */
-    private static Path distribution() throws java.io.IOException {
-        String configured = System.getProperty("tessera.distribution");
-        if (configured != null) {
-            return Path.of(configured);
-        }
-        Path target = Path.of("distributions", "target");
-        if (Files.isDirectory(target)) {
-            try (var list = Files.list(target)) {
-                var found = list.filter(p -> Files.isExecutable(p.resolve("bin").resolve("tessera"))).findFirst();
-                if (found.isPresent()) {
-                    return found.get();
-                }
-            }
-        }
-        throw new IllegalStateException("no built distribution under " + target.toAbsolutePath()
-                + ": run ./mvnw -B -o -q -DskipTests package first (or pass -Dtessera.distribution=<folder with bin/tessera>)");
     }
 
     /** A process of the distribution's launcher, with its JVM options left as shipped (TESSERA_JAVA_OPTS passes through). */

@@ -146,7 +146,7 @@ public final class UpCommand implements Callable<Integer>, TesseraCommand {
     private static void printBanner(PrintWriter out, Kernel kernel, KernelConfig config, long millis) {
         URI base = kernel.baseUri();
         DevCluster embedded = kernel.embeddedCluster();
-        out.printf("Tessera is up (%.1f s).%n", millis / 1000.0);
+        out.printf(java.util.Locale.ROOT, "Tessera is up (%.2f s).%n", millis / 1000.0);
         out.printf("  Console:    %s%n", consoleUrl(base));
         if (kernel.httpsUri() != null) {
             out.printf("  HTTPS:      %s%n", consoleUrl(kernel.httpsUri()));

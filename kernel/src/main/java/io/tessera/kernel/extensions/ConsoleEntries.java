@@ -142,111 +142,136 @@ final class ConsoleEntries {
         return out;
     }
 
-    /** Mounted at /kapis/extensions.tessera.io/v1alpha1. */
+    /** The caller's entries as server-sent events: one on every change of what they see, keepalives between. */
+    void watch(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        UserInfo user = Api.caller(request);
+        // written to the servlet response directly: Jersey buffers an entity stream (to compute its
+        // length) and would hold the events back
+        response.setStatus(200);
+        response.setContentType("text/event-stream");
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader("Cache-Control", "no-cache");
+        OutputStream out = response.getOutputStream();
+        long seen = -1;
+        Object sentItems = null;
+        while (!closed) {
+            long rv;
+            synchronized (signal) {
+                rv = resourceVersion.get();
+                if (rv == seen) {
+                    try {
+                        signal.wait(KEEPALIVE_MILLIS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+            // evaluated per event and per keepalive for this caller: a change of the list or of
+            // the caller's roles sends an event only if what this caller sees changed
+            Map<String, Object> snap = snapshot(user);
+            seen = Long.parseLong((String) snap.get("resourceVersion"));
+            try {
+                if (snap.get("items").equals(sentItems)) {
+                    write(out, ": keepalive\n\n");
+                } else {
+                    sentItems = snap.get("items");
+                    write(out, "event: entries\nid: " + seen + "\ndata: " + JSON.writeValueAsString(snap) + "\n\n");
+                }
+            } catch (IOException clientGone) {
+                return; // the client closed the stream: the normal end of a watch, not an error
+            }
+        }
+    }
+
+    private static void write(OutputStream out, String s) throws IOException {
+        out.write(s.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    /** Mounted at /kapis/extensions.tessera.io/v1alpha1. Static, as {@link Dist}. */
     @Path("consoleentries")
-    public final class Api {
+    public static final class Api {
+        private final ConsoleEntries entries;
+
+        public Api(ConsoleEntries entries) {
+            this.entries = entries;
+        }
+
         @GET
         @Produces(MediaType.APPLICATION_JSON)
         public Map<String, Object> list(@Context HttpServletRequest request) {
-            return snapshot(caller(request));
+            return entries.snapshot(caller(request));
         }
 
         @GET
         @Path("watch")
         @Produces("text/event-stream")
         public void watch(@Context HttpServletRequest request, @Context HttpServletResponse response) throws IOException {
-            UserInfo user = caller(request);
-            // written to the servlet response directly: Jersey buffers an entity stream (to compute its
-            // length) and would hold the events back
-            response.setStatus(200);
-            response.setContentType("text/event-stream");
-            response.setCharacterEncoding("UTF-8");
-            response.setHeader("Cache-Control", "no-cache");
-            OutputStream out = response.getOutputStream();
-            long seen = -1;
-            Object sentItems = null;
-            while (!closed) {
-                long rv;
-                synchronized (signal) {
-                    rv = resourceVersion.get();
-                    if (rv == seen) {
-                        try {
-                            signal.wait(KEEPALIVE_MILLIS);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            return;
-                        }
-                    }
-                }
-                // evaluated per event and per keepalive for this caller: a change of the list or of
-                // the caller's roles sends an event only if what this caller sees changed
-                Map<String, Object> snap = snapshot(user);
-                seen = Long.parseLong((String) snap.get("resourceVersion"));
-                try {
-                    if (snap.get("items").equals(sentItems)) {
-                        write(out, ": keepalive\n\n");
-                    } else {
-                        sentItems = snap.get("items");
-                        write(out, "event: entries\nid: " + seen + "\ndata: " + JSON.writeValueAsString(snap) + "\n\n");
-                    }
-                } catch (IOException clientGone) {
-                    return; // the client closed the stream: the normal end of a watch, not an error
-                }
-            }
+            entries.watch(request, response);
         }
 
         private static UserInfo caller(HttpServletRequest request) {
             // the authentication stage ran before (the route is not public); anonymous never gets here
             return request.getAttribute(RequestAttributes.USER) instanceof UserInfo u ? u : UserInfo.ANONYMOUS;
         }
-
-        private static void write(OutputStream out, String s) throws IOException {
-            out.write(s.getBytes(StandardCharsets.UTF_8));
-            out.flush();
-        }
     }
 
-    /** Mounted at /dist: an in-process extension's console assets ({@code console/} in its package). */
+    /** An in-process extension's console asset, or an external extension's JSBundle. */
+    Response asset(String extension, String file) throws IOException {
+        var running = runtime.running(extension);
+        Integrations external = integrations;
+        if (running.isEmpty() && external != null) {
+            byte[] js = external.jsBundle("/dist/" + extension + "/" + file);
+            if (js != null) {
+                return Response.ok(js, "application/javascript; charset=utf-8").build();
+            }
+        }
+        if (running.isEmpty()) {
+            return notFound("no extension " + extension + " is running");
+        }
+        ExtensionManifest m = running.get().pkg().manifest();
+        String relative = file;
+        if (file.equals("index.js") && m.consoleEntry() != null) {
+            relative = m.consoleEntry().startsWith("console/") ? m.consoleEntry().substring("console/".length()) : m.consoleEntry();
+        }
+        byte[] body = running.get().pkg().consoleAsset(relative);
+        if (body == null) {
+            return notFound("extension " + extension + " has no console asset " + file);
+        }
+        String type = file.endsWith(".js") ? "application/javascript; charset=utf-8"
+                : file.endsWith(".json") ? "application/json" : file.endsWith(".css") ? "text/css"
+                : file.endsWith(".svg") ? "image/svg+xml" : "application/octet-stream";
+        return Response.ok(body, type).build();
+    }
+
+    private static Response notFound(String message) {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("kind", "Status");
+        status.put("apiVersion", "v1");
+        status.put("metadata", Map.of());
+        status.put("status", "Failure");
+        status.put("message", message);
+        status.put("reason", "NotFound");
+        status.put("code", 404);
+        return Response.status(404).type(MediaType.APPLICATION_JSON).entity(status).build();
+    }
+
+    /**
+     * Mounted at /dist: an in-process extension's console assets ({@code console/} in its package).
+     * Static, as Jersey takes a non-static member class for one it cannot build and warns.
+     */
     @Path("{extension}/{file: .+}")
-    public final class Dist {
-        @GET
-        public Response asset(@PathParam("extension") String extension, @PathParam("file") String file) throws IOException {
-            var running = runtime.running(extension);
-            Integrations external = integrations;
-            if (running.isEmpty() && external != null) {
-                byte[] js = external.jsBundle("/dist/" + extension + "/" + file);
-                if (js != null) {
-                    return Response.ok(js, "application/javascript; charset=utf-8").build();
-                }
-            }
-            if (running.isEmpty()) {
-                return notFound("no extension " + extension + " is running");
-            }
-            ExtensionManifest m = running.get().pkg().manifest();
-            String relative = file;
-            if (file.equals("index.js") && m.consoleEntry() != null) {
-                relative = m.consoleEntry().startsWith("console/") ? m.consoleEntry().substring("console/".length()) : m.consoleEntry();
-            }
-            byte[] body = running.get().pkg().consoleAsset(relative);
-            if (body == null) {
-                return notFound("extension " + extension + " has no console asset " + file);
-            }
-            String type = file.endsWith(".js") ? "application/javascript; charset=utf-8"
-                    : file.endsWith(".json") ? "application/json" : file.endsWith(".css") ? "text/css"
-                    : file.endsWith(".svg") ? "image/svg+xml" : "application/octet-stream";
-            return Response.ok(body, type).build();
+    public static final class Dist {
+        private final ConsoleEntries entries;
+
+        public Dist(ConsoleEntries entries) {
+            this.entries = entries;
         }
 
-        private Response notFound(String message) {
-            Map<String, Object> status = new LinkedHashMap<>();
-            status.put("kind", "Status");
-            status.put("apiVersion", "v1");
-            status.put("metadata", Map.of());
-            status.put("status", "Failure");
-            status.put("message", message);
-            status.put("reason", "NotFound");
-            status.put("code", 404);
-            return Response.status(404).type(MediaType.APPLICATION_JSON).entity(status).build();
+        @GET
+        public Response asset(@PathParam("extension") String extension, @PathParam("file") String file) throws IOException {
+            return entries.asset(extension, file);
         }
     }
 }

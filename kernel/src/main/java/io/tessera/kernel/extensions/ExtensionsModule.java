@@ -68,13 +68,13 @@ public final class ExtensionsModule implements KernelModule {
             repository.load(context.config().extensions().repositoryDir());
         } // else the marketplace's Repository "builtin" serves that directory
 
-        context.mountKapis(CONSOLE_GROUP, "v1alpha1", console.new Api());
-        context.mountPath("/dist", console.new Dist());
+        context.mountKapis(CONSOLE_GROUP, "v1alpha1", new ConsoleEntries.Api(console));
+        context.mountPath("/dist", new ConsoleEntries.Dist(console));
         context.mountKapis("kubesphere.io", "v1alpha1", new ExtensionHealthResource(runtime, replicas.id()));
         integrations = new Integrations(context.kubernetes(), context.osgi().context(), console::changed);
         integrations.start();
         console.integrations(integrations);
-        context.mountPath("/proxy", integrations.new ReverseProxyResource());
+        context.mountPath("/proxy", new Integrations.ReverseProxyResource(integrations));
         // console bundles are fetched by the browser before login, as KubeSphere's /dist
         context.addPublicPath("GET /dist/*");
         applyRoleTemplates(context.kubernetes());

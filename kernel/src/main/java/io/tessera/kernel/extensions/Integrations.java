@@ -205,31 +205,38 @@ final class Integrations implements AutoCloseable {
 
         @Override
         public Set<Object> getSingletons() {
-            return Set.of(new ApiServiceResource(groupVersion));
+            return Set.of(new ApiServiceResource(Integrations.this, groupVersion));
         }
     }
 
-    /** Every method and path under the mount goes to the backend with the original path and query. */
+    /** A request under an APIService's mount, forwarded to its backend with the original path and query. */
+    Response apiService(String groupVersion, HttpServletRequest request, byte[] body) {
+        GenericKubernetesResource o = apiService(groupVersion);
+        if (o == null || !available(o)) {
+            return Forwarder.status(503, "ServiceUnavailable", "the API service for " + groupVersion + " is not available");
+        }
+        String base = Forwarder.endpoint(spec(o));
+        if (base == null) {
+            return Forwarder.status(503, "ServiceUnavailable", "APIService " + o.getMetadata().getName() + " has no url or service");
+        }
+        String query = request.getQueryString();
+        return Forwarder.forward(request, base + request.getRequestURI() + (query == null ? "" : "?" + query), body,
+                List.of(), true);
+    }
+
+    /** Every method and path under the mount: {@link #apiService(String, HttpServletRequest, byte[])}. Static, as {@link ReverseProxyResource}. */
     @Path("{path: .*}")
-    public final class ApiServiceResource {
+    public static final class ApiServiceResource {
+        private final Integrations integrations;
         private final String groupVersion;
 
-        ApiServiceResource(String groupVersion) {
+        ApiServiceResource(Integrations integrations, String groupVersion) {
+            this.integrations = integrations;
             this.groupVersion = groupVersion;
         }
 
         private Response go(HttpServletRequest request, byte[] body) {
-            GenericKubernetesResource o = apiService(groupVersion);
-            if (o == null || !available(o)) {
-                return Forwarder.status(503, "ServiceUnavailable", "the API service for " + groupVersion + " is not available");
-            }
-            String base = Forwarder.endpoint(spec(o));
-            if (base == null) {
-                return Forwarder.status(503, "ServiceUnavailable", "APIService " + o.getMetadata().getName() + " has no url or service");
-            }
-            String query = request.getQueryString();
-            return Forwarder.forward(request, base + request.getRequestURI() + (query == null ? "" : "?" + query), body,
-                    List.of(), true);
+            return integrations.apiService(groupVersion, request, body);
         }
 
         @GET public Response get(@Context HttpServletRequest r) { return go(r, null); }
@@ -241,80 +248,90 @@ final class Integrations implements AutoCloseable {
         @PATCH public Response patch(@Context HttpServletRequest r, byte[] b) { return go(r, b); }
     }
 
-    /** Mounted at /proxy: the ReverseProxy whose matcher fits, with its directives. */
+    /** A request under /proxy, forwarded by the ReverseProxy whose matcher fits, with its directives. */
+    Response reverseProxy(HttpServletRequest request, byte[] body) {
+        String path = request.getRequestURI();
+        GenericKubernetesResource match = null;
+        for (GenericKubernetesResource o : reverseProxies.getStore().list()) {
+            Map<?, ?> matcher = spec(o).get("matcher") instanceof Map<?, ?> m ? m : Map.of();
+            String p = matcher.get("path") instanceof String s ? s : "";
+            String method = matcher.get("method") instanceof String s ? s : "*";
+            boolean pathOk = p.endsWith("*") ? path.startsWith(p.substring(0, p.length() - 1)) : path.equals(p);
+            if (pathOk && (method.equals("*") || method.equalsIgnoreCase(request.getMethod()))) {
+                match = o;
+                break;
+            }
+        }
+        if (match == null) {
+            return Forwarder.status(404, "NotFound", "no extension proxy serves " + path);
+        }
+        if (!available(match)) {
+            return Forwarder.status(503, "ServiceUnavailable", "reverse proxy " + match.getMetadata().getName() + " is not available");
+        }
+        Map<?, ?> spec = spec(match);
+        Map<?, ?> upstream = spec.get("upstream") instanceof Map<?, ?> u ? u : Map.of();
+        Map<?, ?> d = spec.get("directives") instanceof Map<?, ?> x ? x : Map.of();
+        String base = Forwarder.endpoint(upstream);
+        if (base == null) {
+            return Forwarder.status(503, "ServiceUnavailable", "reverse proxy " + match.getMetadata().getName() + " has no upstream");
+        }
+        String target = path;
+        if (d.get("stripPathPrefix") instanceof String prefix && target.startsWith(prefix)) {
+            target = target.substring(prefix.length());
+        }
+        if (d.get("stripPathSuffix") instanceof String suffix && target.endsWith(suffix)) {
+            target = target.substring(0, target.length() - suffix.length());
+        }
+        if (d.get("replace") instanceof List<?> rules) {
+            for (Object rule : rules) {
+                String[] ft = String.valueOf(rule).split("\\s+", 2);
+                if (ft.length == 2) {
+                    target = target.replace(ft[0], ft[1]);
+                }
+            }
+        }
+        if (d.get("pathRegexp") instanceof List<?> rules) {
+            for (Object rule : rules) {
+                String[] ft = String.valueOf(rule).split("\\s+", 2);
+                if (ft.length == 2) {
+                    target = target.replaceAll(ft[0], ft[1]);
+                }
+            }
+        }
+        if (!target.startsWith("/")) {
+            target = "/" + target;
+        }
+        String query = request.getQueryString();
+        List<String> headerUp = d.get("headerUp") instanceof List<?> h ? h.stream().map(String::valueOf).toList() : List.of();
+        Response r = Forwarder.forward(request, base + target + (query == null ? "" : "?" + query), body, headerUp,
+                Boolean.TRUE.equals(d.get("authProxy")));
+        if (d.get("headerDown") instanceof List<?> down && !down.isEmpty()) {
+            Response.ResponseBuilder b = Response.fromResponse(r);
+            for (Object o : down) {
+                String t = String.valueOf(o).strip();
+                if (t.startsWith("-")) {
+                    b.header(t.substring(1), null);
+                } else {
+                    String[] kv = (t.startsWith("+") ? t.substring(1) : t).split("\\s+", 2);
+                    b.header(kv[0], kv.length > 1 ? kv[1].replaceAll("^\"|\"$", "") : "");
+                }
+            }
+            return b.build();
+        }
+        return r;
+    }
+
+    /** Mounted at /proxy: {@link #reverseProxy}. Static, as Jersey takes a non-static member class for one it cannot build and warns. */
     @Path("{path: .*}")
-    public final class ReverseProxyResource {
+    public static final class ReverseProxyResource {
+        private final Integrations integrations;
+
+        public ReverseProxyResource(Integrations integrations) {
+            this.integrations = integrations;
+        }
 
         private Response go(HttpServletRequest request, byte[] body) {
-            String path = request.getRequestURI();
-            GenericKubernetesResource match = null;
-            for (GenericKubernetesResource o : reverseProxies.getStore().list()) {
-                Map<?, ?> matcher = spec(o).get("matcher") instanceof Map<?, ?> m ? m : Map.of();
-                String p = matcher.get("path") instanceof String s ? s : "";
-                String method = matcher.get("method") instanceof String s ? s : "*";
-                boolean pathOk = p.endsWith("*") ? path.startsWith(p.substring(0, p.length() - 1)) : path.equals(p);
-                if (pathOk && (method.equals("*") || method.equalsIgnoreCase(request.getMethod()))) {
-                    match = o;
-                    break;
-                }
-            }
-            if (match == null) {
-                return Forwarder.status(404, "NotFound", "no extension proxy serves " + path);
-            }
-            if (!available(match)) {
-                return Forwarder.status(503, "ServiceUnavailable", "reverse proxy " + match.getMetadata().getName() + " is not available");
-            }
-            Map<?, ?> spec = spec(match);
-            Map<?, ?> upstream = spec.get("upstream") instanceof Map<?, ?> u ? u : Map.of();
-            Map<?, ?> d = spec.get("directives") instanceof Map<?, ?> x ? x : Map.of();
-            String base = Forwarder.endpoint(upstream);
-            if (base == null) {
-                return Forwarder.status(503, "ServiceUnavailable", "reverse proxy " + match.getMetadata().getName() + " has no upstream");
-            }
-            String target = path;
-            if (d.get("stripPathPrefix") instanceof String prefix && target.startsWith(prefix)) {
-                target = target.substring(prefix.length());
-            }
-            if (d.get("stripPathSuffix") instanceof String suffix && target.endsWith(suffix)) {
-                target = target.substring(0, target.length() - suffix.length());
-            }
-            if (d.get("replace") instanceof List<?> rules) {
-                for (Object rule : rules) {
-                    String[] ft = String.valueOf(rule).split("\\s+", 2);
-                    if (ft.length == 2) {
-                        target = target.replace(ft[0], ft[1]);
-                    }
-                }
-            }
-            if (d.get("pathRegexp") instanceof List<?> rules) {
-                for (Object rule : rules) {
-                    String[] ft = String.valueOf(rule).split("\\s+", 2);
-                    if (ft.length == 2) {
-                        target = target.replaceAll(ft[0], ft[1]);
-                    }
-                }
-            }
-            if (!target.startsWith("/")) {
-                target = "/" + target;
-            }
-            String query = request.getQueryString();
-            List<String> headerUp = d.get("headerUp") instanceof List<?> h ? h.stream().map(String::valueOf).toList() : List.of();
-            Response r = Forwarder.forward(request, base + target + (query == null ? "" : "?" + query), body, headerUp,
-                    Boolean.TRUE.equals(d.get("authProxy")));
-            if (d.get("headerDown") instanceof List<?> down && !down.isEmpty()) {
-                Response.ResponseBuilder b = Response.fromResponse(r);
-                for (Object o : down) {
-                    String t = String.valueOf(o).strip();
-                    if (t.startsWith("-")) {
-                        b.header(t.substring(1), null);
-                    } else {
-                        String[] kv = (t.startsWith("+") ? t.substring(1) : t).split("\\s+", 2);
-                        b.header(kv[0], kv.length > 1 ? kv[1].replaceAll("^\"|\"$", "") : "");
-                    }
-                }
-                return b.build();
-            }
-            return r;
+            return integrations.reverseProxy(request, body);
         }
 
         @GET public Response get(@Context HttpServletRequest r) { return go(r, null); }
