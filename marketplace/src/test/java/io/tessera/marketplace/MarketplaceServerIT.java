@@ -381,6 +381,35 @@ class MarketplaceServerIT {
     }
 
     @Test
+    void cachedPackagesAreKeptWhileInstalledOrListedAndPrunedOnceNothingRefersToThem() throws Exception {
+        Path dir = tmp.resolve("prunable");
+        BundlePackages.noop(dir, "acme-prune", "1.0.0", Map.of());
+        BundlePackages.noop(dir, "acme-prune", "2.0.0", Map.of());
+        indexAndSign(dir, newKey);
+        repository("prunable", dir.toUri().toString(), Map.of());
+        assertThat(awaitSynced("prunable").get("status")).isEqualTo("True");
+        Map<?, ?> s = install("acme-prune", "1.0.0");
+        assertThat(s.get("state")).as(lastMessage(s)).isEqualTo("Installed");
+        Path cache = tmp.resolve("data/marketplace/repositories/prunable");
+        Path v1 = cache.resolve("acme-prune-1.0.0.tsx.zip");
+        assertThat(v1).isRegularFile();
+        Path stray = Files.writeString(cache.resolve("left-over.tsx.zip"), "from an index long gone");
+
+        // 1.0.0 leaves the repository: its catalog entry goes, its package stays while the plan runs it
+        Files.delete(dir.resolve("acme-prune-1.0.0.tsx.zip"));
+        indexAndSign(dir, newKey);
+        assertThat(syncNow("prunable").get("status")).isEqualTo("True");
+        await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(stray));
+        assertThat(get(VERSIONS, "acme-prune-1.0.0")).isNull();
+        assertThat(v1).isRegularFile();
+
+        client.genericKubernetesResources(PLANS).withName("acme-prune").delete();
+        await().atMost(Duration.ofSeconds(60)).until(() -> get(PLANS, "acme-prune") == null);
+        syncNow("prunable");
+        await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(cache));
+    }
+
+    @Test
     void httpRepositoryWithBasicAuthSyncsAndAFailedSyncKeepsTheCatalog() throws Exception {
         String url = "http://127.0.0.1:" + http.getAddress().getPort() + "/repo/";
         repository("remote-wrong", url, Map.of("basicAuth", Map.of("username", "reader", "password", "wrong")));
