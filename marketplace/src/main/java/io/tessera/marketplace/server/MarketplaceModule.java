@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * The marketplace on the server: the Repository CRD and its controller (which materialises the
  * catalog), the Repository {@code builtin} for the distribution's repository folder (the kernel is
  * ready only once it has been synced), and the catalog API under {@code /kapis/package.kubesphere.io/v1alpha1}.
- * The replica that holds the Lease {@value #LEASE_NAME} syncs; every replica serves the catalog
+ * The replica that holds the Lease {@value #LEASE_NAME} syncs and mirrors InstallPlans into their
+ * Extension's status; every replica serves the catalog
  * and prunes its own package cache after each sync.
  */
 public final class MarketplaceModule implements KernelModule {
@@ -32,6 +33,7 @@ public final class MarketplaceModule implements KernelModule {
     private static final Logger LOG = LoggerFactory.getLogger(MarketplaceModule.class);
 
     private RepositoryController controller;
+    private ExtensionStatusMirror mirror;
     private LeaderGate leaderGate;
 
     @Override
@@ -65,9 +67,17 @@ public final class MarketplaceModule implements KernelModule {
             context.addReadinessCheck("marketplace-builtin-repository", () -> c.attempted(CatalogTypes.BUILTIN));
         }
         controller.start();
+        ExtensionStatusMirror m = mirror = new ExtensionStatusMirror(client);
+        m.start();
         RepositoryController c = controller;
         leaderGate = new LeaderGate(client, IamTypes.SYSTEM_NAMESPACE, LEASE_NAME, LeaderGate.identity("marketplace"),
-                context.config().leaderElection()).run(c::lead, c::follow);
+                context.config().leaderElection()).run(() -> {
+                    c.lead();
+                    m.lead();
+                }, () -> {
+                    c.follow();
+                    m.follow();
+                });
         context.mountKapis(API_GROUP, "v1alpha1", new CatalogApi(client, packages, trust));
         LOG.info("event=marketplace.started builtin={}", builtin);
     }
@@ -108,6 +118,9 @@ public final class MarketplaceModule implements KernelModule {
     public void stop() {
         if (leaderGate != null) {
             leaderGate.close();
+        }
+        if (mirror != null) {
+            mirror.close();
         }
         if (controller != null) {
             controller.close();
