@@ -1,4 +1,4 @@
-package io.tessera.extensions.notification;
+package io.tessera.extensions.json;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,12 +6,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A small JSON reader and writer. Prometheus and Alertmanager read YAML configuration, and JSON is
- * YAML, so generated rule files and Alertmanager configuration are written as JSON. The host exports no JSON binding to extensions
- * (only Jackson's annotations), and embedding Jackson would double the bundle for two endpoints'
- * worth of parsing; responses are written back as maps and serialized by the host.
+ * A small JSON reader and writer for the first-party extensions' talks with Prometheus,
+ * Alertmanager and webhooks (Prometheus and Alertmanager read YAML configuration, and JSON is
+ * YAML, so generated rule files and Alertmanager configuration are written as JSON). The host
+ * exports no JSON binding to extensions (only Jackson's annotations), and embedding Jackson would
+ * multiply each bundle's size for this much parsing; so each extension bundle embeds this package
+ * privately (its bnd.bnd {@code Private-Package}). Not part of the extension API: what an
+ * extension answers is written back as maps and serialized by the host.
  */
-final class Json {
+public final class Json {
 
     private final String s;
     private int i;
@@ -20,7 +23,8 @@ final class Json {
         this.s = s;
     }
 
-    static Object parse(String text) {
+    /** Maps (insertion-ordered), lists, strings, numbers, booleans and null; bad JSON: IllegalArgumentException. */
+    public static Object parse(String text) {
         Json p = new Json(text);
         p.ws();
         Object v = p.value();
@@ -32,7 +36,7 @@ final class Json {
     }
 
     /** Serializes maps, lists, strings, numbers, booleans and null. */
-    static String write(Object v) {
+    public static String write(Object v) {
         StringBuilder b = new StringBuilder();
         write(b, v);
         return b.toString();
