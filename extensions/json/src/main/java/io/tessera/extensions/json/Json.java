@@ -1,5 +1,6 @@
 package io.tessera.extensions.json;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +24,10 @@ public final class Json {
         this.s = s;
     }
 
-    /** Maps (insertion-ordered), lists, strings, numbers, booleans and null; bad JSON: IllegalArgumentException. */
+    /**
+     * Maps (insertion-ordered), lists, strings, numbers (Long, or BigDecimal with a fraction or
+     * exponent), booleans and null; bad JSON: IllegalArgumentException.
+     */
     public static Object parse(String text) {
         Json p = new Json(text);
         p.ws();
@@ -69,6 +73,10 @@ public final class Json {
                 write(b, o);
             }
             b.append(']');
+        } else if (v instanceof BigDecimal d) {
+            b.append(d.toPlainString());
+        } else if ((v instanceof Double || v instanceof Float) && Double.isFinite(((Number) v).doubleValue())) {
+            b.append(new BigDecimal(v.toString()).toPlainString()); // 1.2E9 → 1200000000.0's digits, no exponent
         } else if (v instanceof Number || v instanceof Boolean) {
             b.append(v);
         } else {
@@ -201,7 +209,10 @@ public final class Json {
         }
         String n = s.substring(start, i);
         if (n.contains(".") || n.contains("e") || n.contains("E")) {
-            return Double.parseDouble(n);
+            // a BigDecimal, not a double: the host writes a double of 10^7 or more in exponent form
+            // (Prometheus' timestamp 1700000000.5 would come back as 1.7000000005E9)
+            BigDecimal d = new BigDecimal(n);
+            return d.scale() < 0 ? d.setScale(0) : d;
         }
         return Long.parseLong(n);
     }

@@ -3,6 +3,7 @@ package io.tessera.extensions.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +32,16 @@ class JsonTest {
         String written = Json.write(m);
         assertThat(written).isEqualTo("{\"text\":\"quote \\\" backslash \\\\ tab \\t bell \\u0007\",\"list\":[1,\"two\",false],\"none\":null}");
         assertThat(Json.parse(written)).isEqualTo(m);
+    }
+
+    @Test
+    void numbersWithAFractionOrExponentKeepTheirDigitsAndNeverComeBackInExponentForm() throws Exception {
+        List<?> l = (List<?>) Json.parse("[1700000000.123, 1.2e9, 2.5E-3, 0.1]");
+        assertThat(l.get(0)).isEqualTo(new BigDecimal("1700000000.123"));
+        // what the host does with them: its Jackson writes a BigDecimal with toString()
+        assertThat(l.stream().map(String::valueOf).toList()).containsExactly("1700000000.123", "1200000000", "0.0025", "0.1");
+        assertThat(Json.write(l)).isEqualTo("[1700000000.123,1200000000,0.0025,0.1]");
+        assertThat(Json.write(List.of(1.2e9, 0.5, 7L))).isEqualTo("[1200000000,0.5,7]");
     }
 
     @Test

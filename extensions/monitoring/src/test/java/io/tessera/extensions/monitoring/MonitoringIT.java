@@ -189,11 +189,14 @@ class MonitoringIT {
         await().atMost(DEADLINE).until(() -> !Double.isNaN(value(get("platform-admin",
                 "/cluster?metrics_filter=" + filter("^cluster_load1$")), "cluster_load1")));
         long now = System.currentTimeMillis() / 1000;
-        JsonNode body = get("platform-admin", "/cluster?metrics_filter=" + filter("^cluster_load1$") + "&start=" + (now - 30)
-                + "&end=" + now + "&step=1s");
+        String path = "/cluster?metrics_filter=" + filter("^cluster_load1$") + "&start=" + (now - 30) + "&end=" + now + "&step=1s";
+        JsonNode body = get("platform-admin", path);
         JsonNode data = result(body, "cluster_load1").path("data");
         assertThat(data.path("resultType").asText()).isEqualTo("matrix");
         assertThat(data.path("result").get(0).path("values").size()).isGreaterThan(0);
+        // timestamps as Prometheus and KubeSphere write them (1700000000.5), never in exponent form (1.7000000005E9)
+        String raw = tessera.http("platform-admin").get(API + path).body();
+        assertThat(raw).containsPattern("\"values\":\\[\\[\\d{10}(\\.\\d+)?,\"").doesNotContainPattern("\\d[eE][+-]?\\d");
     }
 
     @Test
@@ -331,6 +334,11 @@ class MonitoringIT {
 
                 driver.get(base + "/#/workspaces/retail/projects/shop");
                 assertChartOf(browser, "CPU usage (cores)");
+                // hundreds of MiB: written out, not as 5.243e+8
+                String memory = browser.driver.findElements(org.openqa.selenium.By.cssSelector("section.tsr-metrics figcaption")).stream()
+                        .map(org.openqa.selenium.WebElement::getText).filter(c -> c.startsWith("Memory usage (bytes): ")).findFirst()
+                        .orElseThrow();
+                assertThat(memory).matches("Memory usage \\(bytes\\): [1-9][0-9]{2}(,[0-9]{3}){2}");
 
                 driver.get(base + "/#/workspaces/retail/projects/shop/deployments/web");
                 browser.wait.until(d -> !d.findElements(org.openqa.selenium.By.cssSelector("#workload-pods-table tr[data-name]")).isEmpty());
