@@ -30,6 +30,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -95,7 +96,11 @@ final class RepositoryController implements AutoCloseable {
             @Override
             public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
                 if (!Objects.equals(lastSyncTime(oldObj), lastSyncTime(newObj))) {
-                    worker.execute(() -> runAfterSync(newObj.getMetadata().getName()));
+                    try {
+                        worker.execute(() -> runAfterSync(newObj.getMetadata().getName()));
+                    } catch (RejectedExecutionException closing) {
+                        // the controller is closing: no cache to keep tidy any more
+                    }
                 }
                 if (leading && (!Objects.equals(oldObj.getAdditionalProperties().get("spec"), newObj.getAdditionalProperties().get("spec"))
                         || !Objects.equals(requestedAt(oldObj), requestedAt(newObj)))) {
