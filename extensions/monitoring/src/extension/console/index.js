@@ -38,11 +38,16 @@ export function path(pts, width, height) {
   return pts.map(([t, v], i) => `${i ? 'L' : 'M'}${((t - t0) / (t1 - t0 || 1) * width).toFixed(1)},${(height - v / max * height).toFixed(1)}`).join(' ');
 }
 
+/** A caption's value: four significant digits, grouped, never in exponent form (524288000 → 524,300,000, not 5.243e+8). */
+export function formatValue(v) {
+  return Number.isFinite(v) ? v.toLocaleString('en-US', { maximumSignificantDigits: 4 }) : String(v);
+}
+
 function Chart({ React, title, pts }) {
   const h = React.createElement;
   const last = pts.length ? pts[pts.length - 1][1] : null;
   return h('figure', { className: 'tsr-chart' },
-    h('figcaption', null, title, last === null ? '' : `: ${last.toPrecision(4)}`),
+    h('figcaption', null, title, last === null ? '' : `: ${formatValue(last)}`),
     h('svg', { viewBox: '0 0 300 80', width: 300, height: 80, role: 'img', 'aria-label': title },
       h('path', { d: path(pts, 300, 80), fill: 'none', stroke: 'currentColor', strokeWidth: 1.5 })));
 }

@@ -3,9 +3,8 @@ package io.tessera.console;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.openqa.selenium.support.ui.ExpectedConditions.presenceOfElementLocated;
 import static org.openqa.selenium.support.ui.ExpectedConditions.textToBe;
-import static org.openqa.selenium.support.ui.ExpectedConditions.urlContains;
-import static org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElementLocated;
 
+import io.tessera.extension.testkit.ConsoleBrowser;
 import io.tessera.kernel.Kernel;
 import io.tessera.kernel.config.KernelConfig;
 import java.net.http.HttpResponse;
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -44,12 +42,11 @@ class ConsoleExtensionPageIT {
     static Path keys;
     static SampleHelloRepository sampleHello;
     static Kernel kernel;
-    static Browser browser;
-    static String base;
-    static PlatformApi admin;
 
     @RegisterExtension
-    final Browser.ScreenshotOnFailure screenshots = new Browser.ScreenshotOnFailure(() -> browser);
+    static final ConsoleBrowser browser = new ConsoleBrowser();
+    static String base;
+    static PlatformApi admin;
 
     @BeforeAll
     static void boot() throws Exception {
@@ -57,55 +54,33 @@ class ConsoleExtensionPageIT {
         kernel = Kernel.start(KernelConfig.defaults(dataDir).withPort(0).withExtensions(new KernelConfig.Extensions(repository)));
         base = kernel.baseUri().toString().replaceAll("/$", "");
         admin = new PlatformApi(base, "admin", "Tessera-Adm1n!");
-        browser = new Browser();
     }
 
     @AfterAll
     static void shutdown() throws Exception {
-        try {
-            if (browser != null) {
-                browser.close();
-            }
-        } finally {
-            if (sampleHello != null) {
-                sampleHello.close();
-            }
-            if (kernel != null) {
-                kernel.close();
-            }
+        if (sampleHello != null) {
+            sampleHello.close();
         }
-    }
-
-    static WebElement find(By by) {
-        return browser.wait.until(visibilityOfElementLocated(by));
+        if (kernel != null) {
+            kernel.close();
+        }
     }
 
     /** Installing starts bundles and applies CRDs: more time than a page needs. */
     static WebDriverWait slow() {
-        WebDriverWait w = new WebDriverWait(browser.driver, Duration.ofSeconds(60));
-        w.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
-        return w;
+        return browser.waiting(Duration.ofSeconds(60));
     }
 
     static void assertSamePage() {
-        assertThat(browser.driver.executeScript("return window.__sameDocument;")).as("the page was not reloaded").isEqualTo("yes");
+        assertThat(browser.driver().executeScript("return window.__sameDocument;")).as("the page was not reloaded").isEqualTo("yes");
     }
 
     @Test
     @Order(1)
     void installedExtensionsMenuEntryAppearsWithoutAReload() throws Exception {
-        browser.driver.get(base + "/#/login");
-        find(By.id("username")).sendKeys("admin");
-        find(By.id("password")).sendKeys("P@88w0rd");
-        find(By.id("login-submit")).click();
-        browser.wait.until(urlContains("#/password"));
-        find(By.id("current-password")).sendKeys("P@88w0rd");
-        find(By.id("new-password")).sendKeys("Tessera-Adm1n!");
-        find(By.id("confirm-password")).sendKeys("Tessera-Adm1n!");
-        find(By.id("password-submit")).click();
-        browser.wait.until(textToBe(By.id("overview-user"), "admin"));
-        browser.driver.executeScript("window.__sameDocument = 'yes';");
-        assertThat(browser.driver.findElements(By.cssSelector(MENU_ENTRY))).isEmpty();
+        browser.signInChangingPassword(base, "admin", "P@88w0rd", "Tessera-Adm1n!");
+        browser.driver().executeScript("window.__sameDocument = 'yes';");
+        assertThat(browser.driver().findElements(By.cssSelector(MENU_ENTRY))).isEmpty();
 
         HttpResponse<String> plan = admin.send("POST", PLANS, "{\"apiVersion\":\"kubesphere.io/v1alpha1\",\"kind\":\"InstallPlan\","
                 + "\"metadata\":{\"name\":\"sample-hello\"},\"spec\":{\"enabled\":true,\"extension\":{\"name\":\"sample-hello\","
@@ -113,7 +88,7 @@ class ConsoleExtensionPageIT {
         assertThat(plan.statusCode()).as(plan.body()).isEqualTo(201);
         slow().until(presenceOfElementLocated(By.cssSelector(MENU_ENTRY)));
         // The title is a locale key of the extension's module, resolved by the console.
-        browser.wait.until(textToBe(By.cssSelector(MENU_ENTRY), "Hello"));
+        browser.waiting().until(textToBe(By.cssSelector(MENU_ENTRY), "Hello"));
         assertSamePage();
     }
 
@@ -123,12 +98,12 @@ class ConsoleExtensionPageIT {
         HttpResponse<String> created = admin.send("POST", "/kapis/samples.tessera.io/v1alpha1/namespaces/default/greetings",
                 "{\"metadata\":{\"name\":\"ada\"},\"spec\":{\"name\":\"Ada\"}}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        find(By.cssSelector(MENU_ENTRY)).click();
+        browser.find(By.cssSelector(MENU_ENTRY)).click();
         // The greeting's message comes from the extension's controller with the configured salutation.
         slow().until(d -> d.findElement(By.cssSelector(".ext-frame")).getText().contains("Hi, Ada!"));
-        assertThat(find(By.id("sample-hello-count")).getText()).isEqualTo("1 greetings");
-        assertThat(browser.driver.findElements(By.cssSelector(".ext-frame [role=alert]"))).isEmpty();
-        Object statuses = browser.driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
+        assertThat(browser.find(By.id("sample-hello-count")).getText()).isEqualTo("1 greetings");
+        assertThat(browser.driver().findElements(By.cssSelector(".ext-frame [role=alert]"))).isEmpty();
+        Object statuses = browser.driver().executeAsyncScript("const done = arguments[arguments.length - 1];"
                 + "const url = '/kapis/samples.tessera.io/v1alpha1/greetings';"
                 + "Promise.all([fetch(url), window.tessera.fetch(url)]).then(([a, b]) => done(a.status + ' ' + b.status), e => done(String(e)));");
         assertThat(statuses).as("a plain fetch carries no token; tessera.fetch does").isEqualTo("401 200");
@@ -143,7 +118,7 @@ class ConsoleExtensionPageIT {
         slow().until(d -> d.findElements(By.cssSelector(MENU_ENTRY)).isEmpty());
         // The open extension page is redrawn: its extension is gone.
         slow().until(d -> d.findElement(By.cssSelector(".ext-frame")).getText().equals("Page not found."));
-        assertThat(find(By.cssSelector("nav.side")).getText()).contains("Overview");
+        assertThat(browser.find(By.cssSelector("nav.side")).getText()).contains("Overview");
         assertSamePage();
     }
 }

@@ -1,13 +1,12 @@
 package io.tessera.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.openqa.selenium.support.ui.ExpectedConditions.elementToBeClickable;
 import static org.openqa.selenium.support.ui.ExpectedConditions.invisibilityOfElementLocated;
 import static org.openqa.selenium.support.ui.ExpectedConditions.presenceOfElementLocated;
 import static org.openqa.selenium.support.ui.ExpectedConditions.textToBe;
 import static org.openqa.selenium.support.ui.ExpectedConditions.urlContains;
-import static org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElementLocated;
 
+import io.tessera.extension.testkit.ConsoleBrowser;
 import io.tessera.kernel.Kernel;
 import io.tessera.kernel.config.KernelConfig;
 import java.net.URI;
@@ -42,34 +41,22 @@ class ConsoleLoginAndUsersIT {
     @TempDir
     static Path dataDir;
     static Kernel kernel;
-    static Browser browser;
-    static String base;
 
     @RegisterExtension
-    final Browser.ScreenshotOnFailure screenshots = new Browser.ScreenshotOnFailure(() -> browser);
+    static final ConsoleBrowser browser = new ConsoleBrowser();
+    static String base;
 
     @BeforeAll
     static void boot() throws Exception {
         kernel = Kernel.start(KernelConfig.defaults(dataDir).withPort(0));
         base = kernel.baseUri().toString().replaceAll("/$", "");
-        browser = new Browser();
     }
 
     @AfterAll
     static void shutdown() throws Exception {
-        try {
-            if (browser != null) {
-                browser.close();
-            }
-        } finally {
-            if (kernel != null) {
-                kernel.close();
-            }
+        if (kernel != null) {
+            kernel.close();
         }
-    }
-
-    static WebElement find(By by) {
-        return browser.wait.until(visibilityOfElementLocated(by));
     }
 
     /** With -Dconsole.docImages=DIR, the pages docs/console.md shows are saved there. */
@@ -78,16 +65,6 @@ class ConsoleLoginAndUsersIT {
         if (dir != null && !dir.isBlank()) {
             browser.screenshot(Path.of(dir), name);
         }
-    }
-
-    static void login(String user, String password) {
-        browser.driver.get(base + "/#/login");
-        // Going to the same hash does not reload the page: empty what an earlier step typed.
-        find(By.id("username")).clear();
-        find(By.id("username")).sendKeys(user);
-        find(By.id("password")).clear();
-        find(By.id("password")).sendKeys(password);
-        find(By.id("login-submit")).click();
     }
 
     @Test
@@ -118,27 +95,27 @@ class ConsoleLoginAndUsersIT {
     @Test
     @Order(2)
     void wrongPasswordShowsTheServersReasonOnTheLoginPage() {
-        login("admin", "not-the-password");
-        browser.wait.until(textToBe(By.id("login-error"), "Login failed: Invalid username or password."));
-        assertThat(browser.driver.getCurrentUrl()).endsWith("#/login");
+        browser.signIn(base, "admin", "not-the-password");
+        browser.waiting().until(textToBe(By.id("login-error"), "Login failed: Invalid username or password."));
+        assertThat(browser.driver().getCurrentUrl()).endsWith("#/login");
     }
 
     @Test
     @Order(3)
     void defaultAdminMustChangeThePasswordThenReachesTheOverview() throws Exception {
-        login("admin", "P@88w0rd");
-        browser.wait.until(urlContains("#/password"));
-        find(By.id("forced-hint"));
+        browser.signIn(base, "admin", "P@88w0rd");
+        browser.waiting().until(urlContains("#/password"));
+        browser.find(By.id("forced-hint"));
         // The forced page cannot be left for another view.
-        browser.driver.get(base + "/#/users");
-        browser.wait.until(urlContains("#/password"));
-        find(By.id("current-password")).sendKeys("P@88w0rd");
-        find(By.id("new-password")).sendKeys(NEW_ADMIN_PASSWORD);
-        find(By.id("confirm-password")).sendKeys(NEW_ADMIN_PASSWORD);
-        find(By.id("password-submit")).click();
-        browser.wait.until(urlContains("#/overview"));
-        browser.wait.until(textToBe(By.id("overview-user"), "admin"));
-        assertThat(find(By.id("page-title")).getText()).isEqualTo("Overview");
+        browser.driver().get(base + "/#/users");
+        browser.waiting().until(urlContains("#/password"));
+        browser.find(By.id("current-password")).sendKeys("P@88w0rd");
+        browser.find(By.id("new-password")).sendKeys(NEW_ADMIN_PASSWORD);
+        browser.find(By.id("confirm-password")).sendKeys(NEW_ADMIN_PASSWORD);
+        browser.find(By.id("password-submit")).click();
+        browser.waiting().until(urlContains("#/overview"));
+        browser.waiting().until(textToBe(By.id("overview-user"), "admin"));
+        assertThat(browser.find(By.id("page-title")).getText()).isEqualTo("Overview");
         docShot("console-overview");
     }
 
@@ -147,7 +124,7 @@ class ConsoleLoginAndUsersIT {
     void extensionPageHostCanLoadPreactThroughTheImportMap() {
         // The import map is the page's one inline script: the CSP must let it through by its hash,
         // or extension components could not be rendered.
-        Object type = browser.driver.executeAsyncScript(
+        Object type = browser.driver().executeAsyncScript(
                 "const done = arguments[arguments.length - 1];"
                         + "import('preact/hooks').then(h => import('preact').then(p => done(typeof p.render + ' ' + typeof h.useState)), e => done(String(e)));");
         assertThat(type).isEqualTo("function function");
@@ -158,7 +135,7 @@ class ConsoleLoginAndUsersIT {
     void marketplaceBuildsAConfigurationFormFromAJsonSchema() {
         // The catalog serves an extension's configuration schema as JSON; the form follows its types,
         // defaults, required fields and enums, and refuses values that do not fit.
-        Object result = browser.driver.executeAsyncScript(
+        Object result = browser.driver().executeAsyncScript(
                 "const done = arguments[arguments.length - 1];"
                         + "import('/console-assets/pages/schema-form.js').then(f => {"
                         + "  const schema = {type: 'object', required: ['port'], properties: {"
@@ -184,97 +161,97 @@ class ConsoleLoginAndUsersIT {
     @Test
     @Order(5)
     void adminCreatesDisablesAndDeletesAUser() throws Exception {
-        find(By.linkText("Users")).click();
-        browser.wait.until(presenceOfElementLocated(By.cssSelector("#users-table tr[data-user=admin]")));
-        find(By.id("create-user")).click();
-        find(By.id("f-name")).sendKeys("alice");
-        find(By.id("f-email")).sendKeys("alice@example.com");
-        find(By.id("f-password")).sendKeys("Alice-Passw0rd");
-        find(By.cssSelector("dialog button[type=submit]")).click();
-        WebElement row = browser.wait.until(presenceOfElementLocated(By.cssSelector("#users-table tr[data-user=alice]")));
+        browser.find(By.linkText("Users")).click();
+        browser.waiting().until(presenceOfElementLocated(By.cssSelector("#users-table tr[data-user=admin]")));
+        browser.find(By.id("create-user")).click();
+        browser.find(By.id("f-name")).sendKeys("alice");
+        browser.find(By.id("f-email")).sendKeys("alice@example.com");
+        browser.find(By.id("f-password")).sendKeys("Alice-Passw0rd");
+        browser.find(By.cssSelector("dialog button[type=submit]")).click();
+        WebElement row = browser.waiting().until(presenceOfElementLocated(By.cssSelector("#users-table tr[data-user=alice]")));
         assertThat(row.getText()).contains("alice@example.com").contains("platform-regular").contains("Active");
         docShot("console-users");
 
-        find(By.cssSelector("button[aria-label='Disable alice']")).click();
-        browser.wait.until(d -> d.findElement(By.cssSelector("#users-table tr[data-user=alice]")).getText().contains("Disabled"));
+        browser.find(By.cssSelector("button[aria-label='Disable alice']")).click();
+        browser.waiting().until(d -> d.findElement(By.cssSelector("#users-table tr[data-user=alice]")).getText().contains("Disabled"));
 
-        find(By.cssSelector("button[aria-label='Delete alice']")).click();
-        browser.wait.until(org.openqa.selenium.support.ui.ExpectedConditions.alertIsPresent()).accept();
-        browser.wait.until(invisibilityOfElementLocated(By.cssSelector("#users-table tr[data-user=alice]")));
+        browser.find(By.cssSelector("button[aria-label='Delete alice']")).click();
+        browser.waiting().until(org.openqa.selenium.support.ui.ExpectedConditions.alertIsPresent()).accept();
+        browser.waiting().until(invisibilityOfElementLocated(By.cssSelector("#users-table tr[data-user=alice]")));
     }
 
     @Test
     @Order(6)
     void aDuplicateUserShowsTheApiErrorInTheDialog() {
-        find(By.id("create-user")).click();
-        find(By.id("f-name")).sendKeys("admin");
-        find(By.id("f-email")).sendKeys("someone@example.com");
-        find(By.id("f-password")).sendKeys("Another-Passw0rd");
-        find(By.cssSelector("dialog button[type=submit]")).click();
-        browser.wait.until(d -> !d.findElement(By.cssSelector("dialog .error")).getText().isEmpty());
-        find(By.xpath("//dialog//button[text()='Cancel']")).click();
-        browser.wait.until(invisibilityOfElementLocated(By.tagName("dialog")));
+        browser.find(By.id("create-user")).click();
+        browser.find(By.id("f-name")).sendKeys("admin");
+        browser.find(By.id("f-email")).sendKeys("someone@example.com");
+        browser.find(By.id("f-password")).sendKeys("Another-Passw0rd");
+        browser.find(By.cssSelector("dialog button[type=submit]")).click();
+        browser.waiting().until(d -> !d.findElement(By.cssSelector("dialog .error")).getText().isEmpty());
+        browser.find(By.xpath("//dialog//button[text()='Cancel']")).click();
+        browser.waiting().until(invisibilityOfElementLocated(By.tagName("dialog")));
     }
 
     @Test
     @Order(7)
     void languageSwitchesToChineseAndBack() {
-        new Select(find(By.id("language"))).selectByValue("zh");
-        browser.wait.until(textToBe(By.id("page-title"), "用户"));
-        new Select(find(By.id("language"))).selectByValue("en");
-        browser.wait.until(textToBe(By.id("page-title"), "Users"));
+        new Select(browser.find(By.id("language"))).selectByValue("zh");
+        browser.waiting().until(textToBe(By.id("page-title"), "用户"));
+        new Select(browser.find(By.id("language"))).selectByValue("en");
+        browser.waiting().until(textToBe(By.id("page-title"), "Users"));
     }
 
     @Test
     @Order(8)
     void userMenuWorksFromTheKeyboardAndLogsOut() {
-        WebElement toggle = find(By.id("user-menu"));
+        WebElement toggle = browser.find(By.id("user-menu"));
         toggle.sendKeys(Keys.ENTER);
-        browser.wait.until(d -> "true".equals(d.findElement(By.id("user-menu")).getAttribute("aria-expanded")));
-        browser.driver.switchTo().activeElement().sendKeys(Keys.ARROW_DOWN);
-        WebElement focused = browser.driver.switchTo().activeElement();
+        browser.waiting().until(d -> "true".equals(d.findElement(By.id("user-menu")).getAttribute("aria-expanded")));
+        browser.driver().switchTo().activeElement().sendKeys(Keys.ARROW_DOWN);
+        WebElement focused = browser.driver().switchTo().activeElement();
         assertThat(focused.getAttribute("id")).isEqualTo("logout");
         focused.sendKeys(Keys.ENTER);
-        browser.wait.until(urlContains("#/login"));
-        find(By.id("username"));
+        browser.waiting().until(urlContains("#/login"));
+        browser.find(By.id("username"));
     }
 
     @Test
     @Order(9)
     void aPlatformRegularUserSeesNoUserManagement() throws Exception {
-        login("admin", NEW_ADMIN_PASSWORD);
-        browser.wait.until(urlContains("#/overview"));
-        find(By.linkText("Users")).click();
-        find(By.id("create-user")).click();
-        find(By.id("f-name")).sendKeys("bob");
-        find(By.id("f-email")).sendKeys("bob@example.com");
-        find(By.id("f-password")).sendKeys("Bob-Passw0rd1");
-        find(By.cssSelector("dialog button[type=submit]")).click();
-        browser.wait.until(presenceOfElementLocated(By.cssSelector("#users-table tr[data-user=bob]")));
-        find(By.id("user-menu")).click();
-        find(By.id("logout")).click();
-        browser.wait.until(urlContains("#/login"));
+        browser.signIn(base, "admin", NEW_ADMIN_PASSWORD);
+        browser.waiting().until(urlContains("#/overview"));
+        browser.find(By.linkText("Users")).click();
+        browser.find(By.id("create-user")).click();
+        browser.find(By.id("f-name")).sendKeys("bob");
+        browser.find(By.id("f-email")).sendKeys("bob@example.com");
+        browser.find(By.id("f-password")).sendKeys("Bob-Passw0rd1");
+        browser.find(By.cssSelector("dialog button[type=submit]")).click();
+        browser.waiting().until(presenceOfElementLocated(By.cssSelector("#users-table tr[data-user=bob]")));
+        browser.find(By.id("user-menu")).click();
+        browser.find(By.id("logout")).click();
+        browser.waiting().until(urlContains("#/login"));
 
-        login("bob", "Bob-Passw0rd1");
-        browser.wait.until(textToBe(By.id("overview-user"), "bob"));
+        browser.signIn(base, "bob", "Bob-Passw0rd1");
+        browser.waiting().until(textToBe(By.id("overview-user"), "bob"));
         // The menu follows bob's roles (SubjectAccessReview): no users, no platform roles.
-        assertThat(browser.driver.findElements(By.linkText("Users"))).isEmpty();
-        assertThat(browser.driver.findElements(By.linkText("Platform Roles"))).isEmpty();
-        assertThat(find(By.cssSelector("nav.side")).getText()).contains("Overview");
+        assertThat(browser.driver().findElements(By.linkText("Users"))).isEmpty();
+        assertThat(browser.driver().findElements(By.linkText("Platform Roles"))).isEmpty();
+        assertThat(browser.find(By.cssSelector("nav.side")).getText()).contains("Overview");
     }
 
     @Test
     @Order(10)
     void layoutReflowsOnATablet() throws Exception {
-        browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(800, 1000));
+        browser.driver().manage().window().setSize(new org.openqa.selenium.Dimension(800, 1000));
         try {
-            WebElement nav = find(By.cssSelector("nav.side"));
-            WebElement main = find(By.id("main"));
+            WebElement nav = browser.find(By.cssSelector("nav.side"));
+            WebElement main = browser.find(By.id("main"));
             // Below 1024 px the menu sits above the content instead of beside it.
-            browser.wait.until(d -> nav.getRect().getY() + nav.getRect().getHeight() <= main.getRect().getY());
+            browser.waiting().until(d -> nav.getRect().getY() + nav.getRect().getHeight() <= main.getRect().getY());
             assertThat(main.getRect().getWidth()).isGreaterThan(700);
         } finally {
-            browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
+            browser.driver().manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
         }
     }
 }

@@ -5,10 +5,10 @@ import static org.openqa.selenium.support.ui.ExpectedConditions.alertIsPresent;
 import static org.openqa.selenium.support.ui.ExpectedConditions.presenceOfElementLocated;
 import static org.openqa.selenium.support.ui.ExpectedConditions.textToBe;
 import static org.openqa.selenium.support.ui.ExpectedConditions.urlContains;
-import static org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElementLocated;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tessera.extension.testkit.ConsoleBrowser;
 import io.tessera.kernel.Kernel;
 import io.tessera.kernel.config.KernelConfig;
 import java.net.http.HttpResponse;
@@ -50,44 +50,30 @@ class ConsoleMarketplaceIT {
     static Path keys;
     static SampleHelloRepository sampleHello;
     static Kernel kernel;
-    static Browser browser;
-    static String base;
 
     @RegisterExtension
-    final Browser.ScreenshotOnFailure screenshots = new Browser.ScreenshotOnFailure(() -> browser);
+    static final ConsoleBrowser browser = new ConsoleBrowser();
+    static String base;
 
     @BeforeAll
     static void boot() throws Exception {
         sampleHello = new SampleHelloRepository(repository, keys);
         kernel = Kernel.start(KernelConfig.defaults(dataDir).withPort(0).withExtensions(new KernelConfig.Extensions(repository)));
         base = kernel.baseUri().toString().replaceAll("/$", "");
-        browser = new Browser();
     }
 
     @AfterAll
     static void shutdown() throws Exception {
-        try {
-            if (browser != null) {
-                browser.close();
-            }
-        } finally {
-            if (sampleHello != null) {
-                sampleHello.close();
-            }
-            if (kernel != null) {
-                kernel.close();
-            }
+        if (sampleHello != null) {
+            sampleHello.close();
+        }
+        if (kernel != null) {
+            kernel.close();
         }
     }
 
-    static WebElement find(By by) {
-        return browser.wait.until(visibilityOfElementLocated(by));
-    }
-
     static WebDriverWait slow() {
-        WebDriverWait w = new WebDriverWait(browser.driver, Duration.ofSeconds(60));
-        w.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
-        return w;
+        return browser.waiting(Duration.ofSeconds(60));
     }
 
     static void docShot(String name) throws java.io.IOException {
@@ -97,46 +83,31 @@ class ConsoleMarketplaceIT {
         }
     }
 
-    static void login(String user, String password) {
-        browser.driver.get(base + "/#/login");
-        find(By.id("username")).clear();
-        find(By.id("username")).sendKeys(user);
-        find(By.id("password")).clear();
-        find(By.id("password")).sendKeys(password);
-        find(By.id("login-submit")).click();
-    }
-
     static HttpResponse<String> asAdmin(String method, String path, String body) throws Exception {
         return new PlatformApi(base, "admin", ADMIN_PASSWORD).send(method, path, body);
     }
 
     static java.util.List<String> catalogRows() {
-        return browser.driver.findElements(By.cssSelector("#extensions-table tr[data-extension]")).stream()
+        return browser.driver().findElements(By.cssSelector("#extensions-table tr[data-extension]")).stream()
                 .map(r -> r.getAttribute("data-extension")).toList();
     }
 
     /** Set once; a page reload would clear it, so seeing it later proves nothing reloaded. */
     static void markPage() {
-        browser.driver.executeScript("window.__sameDocument = 'yes';");
+        browser.driver().executeScript("window.__sameDocument = 'yes';");
     }
 
     static void assertSamePage() {
-        assertThat(browser.driver.executeScript("return window.__sameDocument;")).as("the page was not reloaded").isEqualTo("yes");
+        assertThat(browser.driver().executeScript("return window.__sameDocument;")).as("the page was not reloaded").isEqualTo("yes");
     }
 
     @Test
     @Order(1)
     void adminFindsSampleHelloInTheCatalog() throws Exception {
-        login("admin", "P@88w0rd");
-        browser.wait.until(urlContains("#/password"));
-        find(By.id("current-password")).sendKeys("P@88w0rd");
-        find(By.id("new-password")).sendKeys(ADMIN_PASSWORD);
-        find(By.id("confirm-password")).sendKeys(ADMIN_PASSWORD);
-        find(By.id("password-submit")).click();
-        browser.wait.until(textToBe(By.id("overview-user"), "admin"));
+        browser.signInChangingPassword(base, "admin", "P@88w0rd", ADMIN_PASSWORD);
 
-        find(By.linkText("Extensions")).click();
-        browser.wait.until(textToBe(By.id("page-title"), "Marketplace"));
+        browser.find(By.linkText("Extensions")).click();
+        browser.waiting().until(textToBe(By.id("page-title"), "Marketplace"));
         // The catalog is built from the repository asynchronously: wait for the package to appear.
         slow().until(d -> {
             if (d.findElements(By.cssSelector("#extensions-table tr[data-extension=sample-hello]")).isEmpty()) {
@@ -145,68 +116,68 @@ class ConsoleMarketplaceIT {
             }
             return true;
         });
-        assertThat(find(By.cssSelector("tr[data-extension=sample-hello]")).getText()).contains("Hello").contains("1.0.0").contains("Not installed");
-        assertThat(find(By.id("page-info")).getText()).startsWith("Page 1 of 1");
+        assertThat(browser.find(By.cssSelector("tr[data-extension=sample-hello]")).getText()).contains("Hello").contains("1.0.0").contains("Not installed");
+        assertThat(browser.find(By.id("page-info")).getText()).startsWith("Page 1 of 1");
         markPage();
 
-        find(By.id("extension-search")).sendKeys("greets");
-        find(By.id("extension-search-go")).click();
-        browser.wait.until(urlContains("q=greets"));
-        browser.wait.until(d -> catalogRows().equals(java.util.List.of("sample-hello")));
-        find(By.id("extension-search")).clear();
-        find(By.id("extension-search")).sendKeys("no-such-extension");
-        find(By.id("extension-search-go")).click();
-        browser.wait.until(d -> catalogRows().isEmpty() && d.findElement(By.id("extensions-table")).getText().contains("Nothing here yet."));
-        find(By.id("extension-search")).clear();
-        find(By.id("extension-search-go")).click();
-        browser.wait.until(d -> catalogRows().contains("sample-hello"));
+        browser.find(By.id("extension-search")).sendKeys("greets");
+        browser.find(By.id("extension-search-go")).click();
+        browser.waiting().until(urlContains("q=greets"));
+        browser.waiting().until(d -> catalogRows().equals(java.util.List.of("sample-hello")));
+        browser.find(By.id("extension-search")).clear();
+        browser.find(By.id("extension-search")).sendKeys("no-such-extension");
+        browser.find(By.id("extension-search-go")).click();
+        browser.waiting().until(d -> catalogRows().isEmpty() && d.findElement(By.id("extensions-table")).getText().contains("Nothing here yet."));
+        browser.find(By.id("extension-search")).clear();
+        browser.find(By.id("extension-search-go")).click();
+        browser.waiting().until(d -> catalogRows().contains("sample-hello"));
 
-        browser.wait.until(d -> new Select(d.findElement(By.id("extension-category"))).getOptions().size() > 1);
-        new Select(find(By.id("extension-category"))).selectByValue("dev-tools");
-        browser.wait.until(urlContains("category=dev-tools"));
-        browser.wait.until(d -> catalogRows().contains("sample-hello"));
-        new Select(find(By.id("extension-installed"))).selectByValue("true");
-        browser.wait.until(urlContains("installed=true"));
-        browser.wait.until(d -> catalogRows().isEmpty());
-        new Select(find(By.id("extension-installed"))).selectByValue("false");
-        browser.wait.until(d -> catalogRows().contains("sample-hello"));
+        browser.waiting().until(d -> new Select(d.findElement(By.id("extension-category"))).getOptions().size() > 1);
+        new Select(browser.find(By.id("extension-category"))).selectByValue("dev-tools");
+        browser.waiting().until(urlContains("category=dev-tools"));
+        browser.waiting().until(d -> catalogRows().contains("sample-hello"));
+        new Select(browser.find(By.id("extension-installed"))).selectByValue("true");
+        browser.waiting().until(urlContains("installed=true"));
+        browser.waiting().until(d -> catalogRows().isEmpty());
+        new Select(browser.find(By.id("extension-installed"))).selectByValue("false");
+        browser.waiting().until(d -> catalogRows().contains("sample-hello"));
         assertSamePage();
     }
 
     @Test
     @Order(2)
     void detailShowsReadmeVersionsAndRequestedPermissions() {
-        find(By.cssSelector("#extensions-table tr[data-extension=sample-hello] a")).click();
-        browser.wait.until(textToBe(By.id("page-title"), "Hello"));
-        assertThat(find(By.id("extension-description")).getText()).contains("A sample extension that greets");
-        assertThat(new Select(find(By.id("extension-version"))).getOptions()).extracting(WebElement::getText).contains("1.0.0");
-        String permissions = find(By.id("extension-permissions")).getText();
+        browser.find(By.cssSelector("#extensions-table tr[data-extension=sample-hello] a")).click();
+        browser.waiting().until(textToBe(By.id("page-title"), "Hello"));
+        assertThat(browser.find(By.id("extension-description")).getText()).contains("A sample extension that greets");
+        assertThat(new Select(browser.find(By.id("extension-version"))).getOptions()).extracting(WebElement::getText).contains("1.0.0");
+        String permissions = browser.find(By.id("extension-permissions")).getText();
         assertThat(permissions).contains("samples.tessera.io").contains("greetings, greetings/status").contains("create");
-        assertThat(find(By.id("extension-readme")).getText()).contains("A sample Tessera extension");
-        assertThat(find(By.id("extension-state")).getText()).isEqualTo("Not installed");
-        assertThat(browser.driver.findElements(By.cssSelector("nav.side a[href='#/ext/sample-hello']"))).isEmpty();
+        assertThat(browser.find(By.id("extension-readme")).getText()).contains("A sample Tessera extension");
+        assertThat(browser.find(By.id("extension-state")).getText()).isEqualTo("Not installed");
+        assertThat(browser.driver().findElements(By.cssSelector("nav.side a[href='#/ext/sample-hello']"))).isEmpty();
     }
 
     @Test
     @Order(3)
     void adminInstallsWithTheSchemaFormAndWatchesTheProgress() throws Exception {
-        find(By.id("install-extension")).click();
+        browser.find(By.id("install-extension")).click();
         // The form comes from the package's configuration schema: one string, default "Hello".
-        WebElement salutation = find(By.id("cfg-salutation"));
+        WebElement salutation = browser.find(By.id("cfg-salutation"));
         assertThat(salutation.getAttribute("value")).isEqualTo("Hello");
         salutation.clear();
         salutation.sendKeys("Hi");
-        find(By.id("config-submit")).click();
+        browser.find(By.id("config-submit")).click();
 
         slow().until(d -> d.findElement(By.id("extension-state")).getText().equals("Installed"));
-        assertThat(find(By.id("install-progress")).getText()).contains("Installed");
-        assertThat(find(By.id("extension-installed-version")).getText()).isEqualTo("1.0.0");
+        assertThat(browser.find(By.id("install-progress")).getText()).contains("Installed");
+        assertThat(browser.find(By.id("extension-installed-version")).getText()).isEqualTo("1.0.0");
         JsonNode plan = JSON.readTree(asAdmin("GET", PLAN, null).body());
         assertThat(JSON.readTree(plan.path("spec").path("config").asText()).path("salutation").asText()).isEqualTo("Hi");
 
         // The menu entry arrives over the kernel's push stream: no reload.
         slow().until(presenceOfElementLocated(By.cssSelector("nav.side a[href='#/ext/sample-hello']")));
-        assertThat(find(By.cssSelector("nav.side a[href='#/ext/sample-hello']")).getText()).isEqualTo("Hello");
+        assertThat(browser.find(By.cssSelector("nav.side a[href='#/ext/sample-hello']")).getText()).isEqualTo("Hello");
         assertSamePage();
         docShot("console-extension");
     }
@@ -217,35 +188,35 @@ class ConsoleMarketplaceIT {
         HttpResponse<String> created = asAdmin("POST", "/kapis/samples.tessera.io/v1alpha1/namespaces/default/greetings",
                 "{\"metadata\":{\"name\":\"ada\"},\"spec\":{\"name\":\"Ada\"}}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        find(By.cssSelector("nav.side a[href='#/ext/sample-hello']")).click();
+        browser.find(By.cssSelector("nav.side a[href='#/ext/sample-hello']")).click();
         // The page fetches with tessera.fetch (the user's token); the greeting carries the configured salutation.
         slow().until(d -> d.findElement(By.cssSelector(".ext-frame")).getText().contains("Hi, Ada!"));
-        assertThat(find(By.id("sample-hello-count")).getText()).isEqualTo("1 greetings");
-        assertThat(browser.driver.findElements(By.cssSelector(".ext-frame [role=alert]"))).isEmpty();
+        assertThat(browser.find(By.id("sample-hello-count")).getText()).isEqualTo("1 greetings");
+        assertThat(browser.driver().findElements(By.cssSelector(".ext-frame [role=alert]"))).isEmpty();
         assertSamePage();
     }
 
     @Test
     @Order(5)
     void catalogListsItAsInstalled() throws Exception {
-        find(By.linkText("Extensions")).click();
-        new Select(find(By.id("extension-installed"))).selectByValue("true");
-        browser.wait.until(d -> catalogRows().contains("sample-hello"));
-        assertThat(find(By.cssSelector("tr[data-extension=sample-hello]")).getText()).contains("Installed");
+        browser.find(By.linkText("Extensions")).click();
+        new Select(browser.find(By.id("extension-installed"))).selectByValue("true");
+        browser.waiting().until(d -> catalogRows().contains("sample-hello"));
+        assertThat(browser.find(By.cssSelector("tr[data-extension=sample-hello]")).getText()).contains("Installed");
         docShot("console-marketplace");
     }
 
     @Test
     @Order(6)
     void adminChangesTheConfigurationFromTheForm() throws Exception {
-        find(By.cssSelector("#extensions-table tr[data-extension=sample-hello] a")).click();
-        find(By.id("configure-extension")).click();
-        WebElement salutation = find(By.id("cfg-salutation"));
+        browser.find(By.cssSelector("#extensions-table tr[data-extension=sample-hello] a")).click();
+        browser.find(By.id("configure-extension")).click();
+        WebElement salutation = browser.find(By.id("cfg-salutation"));
         assertThat(salutation.getAttribute("value")).isEqualTo("Hi");
         salutation.clear();
         salutation.sendKeys("Hey");
-        find(By.id("config-submit")).click();
-        browser.wait.until(d -> {
+        browser.find(By.id("config-submit")).click();
+        browser.waiting().until(d -> {
             try {
                 JsonNode plan = JSON.readTree(asAdmin("GET", PLAN, null).body());
                 return plan.path("spec").path("config").asText().contains("Hey");
@@ -259,13 +230,13 @@ class ConsoleMarketplaceIT {
     @Test
     @Order(7)
     void uninstallingRemovesTheMenuLive() {
-        find(By.id("uninstall-extension")).click();
-        browser.wait.until(alertIsPresent()).accept();
+        browser.find(By.id("uninstall-extension")).click();
+        browser.waiting().until(alertIsPresent()).accept();
         slow().until(d -> d.findElements(By.cssSelector("nav.side a[href='#/ext/sample-hello']")).isEmpty());
         slow().until(d -> d.findElement(By.id("extension-state")).getText().equals("Not installed"));
-        String progress = find(By.id("install-progress")).getText();
+        String progress = browser.find(By.id("install-progress")).getText();
         assertThat(progress).contains("Uninstalled");
-        assertThat(find(By.id("install-extension")).isDisplayed()).isTrue();
+        assertThat(browser.find(By.id("install-extension")).isDisplayed()).isTrue();
         assertSamePage();
     }
 
@@ -276,17 +247,17 @@ class ConsoleMarketplaceIT {
                 "{\"apiVersion\":\"iam.kubesphere.io/v1beta1\",\"kind\":\"User\",\"metadata\":{\"name\":\"bob\",\"annotations\":"
                         + "{\"iam.kubesphere.io/globalrole\":\"platform-regular\"}},\"spec\":{\"email\":\"bob@example.com\",\"password\":\"Bob-Passw0rd1\"}}");
         assertThat(user.statusCode()).as(user.body()).isIn(200, 201);
-        find(By.id("user-menu")).click();
-        find(By.id("logout")).click();
-        browser.wait.until(urlContains("#/login"));
-        login("bob", "Bob-Passw0rd1");
-        browser.wait.until(textToBe(By.id("overview-user"), "bob"));
-        find(By.linkText("Extensions")).click();
-        browser.wait.until(d -> catalogRows().contains("sample-hello"));
-        find(By.cssSelector("#extensions-table tr[data-extension=sample-hello] a")).click();
-        browser.wait.until(textToBe(By.id("page-title"), "Hello"));
-        find(By.id("extension-permissions"));
-        assertThat(browser.driver.findElements(By.id("install-extension"))).isEmpty();
-        assertThat(browser.driver.findElements(By.id("uninstall-extension"))).isEmpty();
+        browser.find(By.id("user-menu")).click();
+        browser.find(By.id("logout")).click();
+        browser.waiting().until(urlContains("#/login"));
+        browser.signIn(base, "bob", "Bob-Passw0rd1");
+        browser.waiting().until(textToBe(By.id("overview-user"), "bob"));
+        browser.find(By.linkText("Extensions")).click();
+        browser.waiting().until(d -> catalogRows().contains("sample-hello"));
+        browser.find(By.cssSelector("#extensions-table tr[data-extension=sample-hello] a")).click();
+        browser.waiting().until(textToBe(By.id("page-title"), "Hello"));
+        browser.find(By.id("extension-permissions"));
+        assertThat(browser.driver().findElements(By.id("install-extension"))).isEmpty();
+        assertThat(browser.driver().findElements(By.id("uninstall-extension"))).isEmpty();
     }
 }

@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.openqa.selenium.support.ui.ExpectedConditions.invisibilityOfElementLocated;
 import static org.openqa.selenium.support.ui.ExpectedConditions.presenceOfElementLocated;
 import static org.openqa.selenium.support.ui.ExpectedConditions.textToBe;
-import static org.openqa.selenium.support.ui.ExpectedConditions.urlContains;
-import static org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElementLocated;
 
+import io.tessera.extension.testkit.ConsoleBrowser;
 import io.tessera.kernel.Kernel;
 import io.tessera.kernel.config.KernelConfig;
 import java.net.http.HttpResponse;
@@ -35,98 +34,77 @@ class ConsoleWorkspacesIT {
     @TempDir
     static Path dataDir;
     static Kernel kernel;
-    static Browser browser;
-    static String base;
 
     @RegisterExtension
-    final Browser.ScreenshotOnFailure screenshots = new Browser.ScreenshotOnFailure(() -> browser);
+    static final ConsoleBrowser browser = new ConsoleBrowser();
+    static String base;
 
     @BeforeAll
     static void boot() throws Exception {
         kernel = Kernel.start(KernelConfig.defaults(dataDir).withPort(0));
         base = kernel.baseUri().toString().replaceAll("/$", "");
-        browser = new Browser();
     }
 
     @AfterAll
     static void shutdown() throws Exception {
-        try {
-            if (browser != null) {
-                browser.close();
-            }
-        } finally {
-            if (kernel != null) {
-                kernel.close();
-            }
+        if (kernel != null) {
+            kernel.close();
         }
     }
 
-    static WebElement find(By by) {
-        return browser.wait.until(visibilityOfElementLocated(by));
-    }
-
     static void submitDialog() {
-        find(By.cssSelector("dialog button[type=submit]")).click();
+        browser.find(By.cssSelector("dialog button[type=submit]")).click();
     }
 
     @Test
     @Order(1)
     void adminSignsInAndCreatesAUserToInvite() {
-        browser.driver.get(base + "/#/login");
-        find(By.id("username")).sendKeys("admin");
-        find(By.id("password")).sendKeys("P@88w0rd");
-        find(By.id("login-submit")).click();
-        browser.wait.until(urlContains("#/password"));
-        find(By.id("current-password")).sendKeys("P@88w0rd");
-        find(By.id("new-password")).sendKeys("Tessera-Adm1n!");
-        find(By.id("confirm-password")).sendKeys("Tessera-Adm1n!");
-        find(By.id("password-submit")).click();
-        browser.wait.until(textToBe(By.id("overview-user"), "admin"));
-        find(By.linkText("Users")).click();
-        find(By.id("create-user")).click();
-        find(By.id("f-name")).sendKeys("bob");
-        find(By.id("f-email")).sendKeys("bob@example.com");
-        find(By.id("f-password")).sendKeys("Bob-Passw0rd1");
+        browser.signInChangingPassword(base, "admin", "P@88w0rd", "Tessera-Adm1n!");
+        browser.find(By.linkText("Users")).click();
+        browser.find(By.id("create-user")).click();
+        browser.find(By.id("f-name")).sendKeys("bob");
+        browser.find(By.id("f-email")).sendKeys("bob@example.com");
+        browser.find(By.id("f-password")).sendKeys("Bob-Passw0rd1");
         submitDialog();
-        browser.wait.until(presenceOfElementLocated(By.cssSelector("#users-table tr[data-user=bob]")));
+        browser.waiting().until(presenceOfElementLocated(By.cssSelector("#users-table tr[data-user=bob]")));
     }
 
     @Test
     @Order(2)
     void adminCreatesAWorkspace() {
-        find(By.linkText("Workspaces")).click();
-        find(By.id("create-workspace")).click();
-        find(By.id("f-name")).sendKeys("demo-ws");
-        find(By.id("f-manager")).sendKeys("admin");
+        browser.find(By.linkText("Workspaces")).click();
+        browser.find(By.id("create-workspace")).click();
+        browser.find(By.id("f-name")).sendKeys("demo-ws");
+        browser.find(By.id("f-manager")).sendKeys("admin");
         submitDialog();
-        find(By.linkText("demo-ws")).click();
-        browser.wait.until(textToBe(By.id("page-title"), "demo-ws"));
+        browser.find(By.linkText("demo-ws")).click();
+        browser.waiting().until(textToBe(By.id("page-title"), "demo-ws"));
     }
 
     @Test
     @Order(3)
     void adminCreatesAProjectInTheWorkspace() {
-        find(By.id("create-project")).click();
-        find(By.id("f-name")).sendKeys("demo-project");
+        browser.find(By.id("create-project")).click();
+        browser.find(By.id("f-name")).sendKeys("demo-project");
         submitDialog();
-        browser.wait.until(presenceOfElementLocated(By.cssSelector("#projects-table tr[data-project=demo-project]")));
+        browser.waiting().until(presenceOfElementLocated(By.cssSelector("#projects-table tr[data-project=demo-project]")));
     }
 
     @Test
     @Order(4)
     void adminInvitesAMemberToTheWorkspace() throws Exception {
-        find(By.xpath("//button[@role='tab' and text()='Members']")).click();
-        find(By.id("invite-member")).click();
-        find(By.id("f-username")).sendKeys("bob");
+        browser.find(By.xpath("//button[@role='tab' and text()='Members']")).click();
+        browser.find(By.id("invite-member")).click();
+        browser.find(By.id("f-username")).sendKeys("bob");
         // The workspace's roles come from the tenancy controller's copies of the built-in roles.
-        browser.wait.until(d -> new Select(d.findElement(By.id("f-role"))).getOptions().stream()
+        browser.waiting().until(d -> new Select(d.findElement(By.id("f-role"))).getOptions().stream()
                 .anyMatch(o -> o.getText().equals("demo-ws-regular")));
-        new Select(find(By.id("f-role"))).selectByVisibleText("demo-ws-regular");
+        new Select(browser.find(By.id("f-role"))).selectByVisibleText("demo-ws-regular");
         submitDialog();
-        WebElement row = browser.wait.until(presenceOfElementLocated(By.cssSelector("#members-table tr[data-member=bob]")));
+        WebElement row = browser.waiting().until(presenceOfElementLocated(By.cssSelector("#members-table tr[data-member=bob]")));
         assertThat(row.getText()).contains("demo-ws-regular");
-        find(By.xpath("//button[@role='tab' and text()='Projects']")).click();
-        browser.wait.until(presenceOfElementLocated(By.cssSelector("#projects-table tr[data-project=demo-project]")));
+        browser.find(By.xpath("//button[@role='tab' and text()='Projects']")).click();
+        browser.waiting().until(presenceOfElementLocated(By.cssSelector("#projects-table tr[data-project=demo-project]")));
         String dir = System.getProperty("console.docImages");
         if (dir != null && !dir.isBlank()) {
             browser.screenshot(Path.of(dir), "console-workspace");
@@ -139,34 +117,34 @@ class ConsoleWorkspacesIT {
     }
 
     static void tab(String label) {
-        find(By.xpath("//button[@role='tab' and text()='" + label + "']")).click();
-        browser.wait.until(d -> "true".equals(d.findElement(By.xpath("//button[@role='tab' and text()='" + label + "']")).getAttribute("aria-selected")));
+        browser.find(By.xpath("//button[@role='tab' and text()='" + label + "']")).click();
+        browser.waiting().until(d -> "true".equals(d.findElement(By.xpath("//button[@role='tab' and text()='" + label + "']")).getAttribute("aria-selected")));
     }
 
     static WebElement row(String table, String name) {
-        return browser.wait.until(presenceOfElementLocated(By.cssSelector("#" + table + " tr[data-name='" + name + "']")));
+        return browser.waiting().until(presenceOfElementLocated(By.cssSelector("#" + table + " tr[data-name='" + name + "']")));
     }
 
     @Test
     @Order(5)
     void projectOverviewNamesItsWorkspaceAndPhase() {
-        find(By.linkText("demo-project")).click();
-        browser.wait.until(textToBe(By.id("page-title"), "demo-project"));
-        browser.wait.until(d -> d.findElement(By.id("tab-panel")).getText().contains("demo-ws"));
-        assertThat(find(By.id("tab-panel")).getText()).contains("Active");
+        browser.find(By.linkText("demo-project")).click();
+        browser.waiting().until(textToBe(By.id("page-title"), "demo-project"));
+        browser.waiting().until(d -> d.findElement(By.id("tab-panel")).getText().contains("demo-ws"));
+        assertThat(browser.find(By.id("tab-panel")).getText()).contains("Active");
     }
 
     @Test
     @Order(6)
     void adminInvitesTheWorkspaceMemberToTheProjectAsViewer() {
         tab("Members");
-        find(By.id("invite-project-member")).click();
-        find(By.id("f-username")).sendKeys("bob");
-        browser.wait.until(d -> new Select(d.findElement(By.id("f-role"))).getOptions().stream().anyMatch(o -> o.getText().equals("viewer")));
-        new Select(find(By.id("f-role"))).selectByVisibleText("viewer");
+        browser.find(By.id("invite-project-member")).click();
+        browser.find(By.id("f-username")).sendKeys("bob");
+        browser.waiting().until(d -> new Select(d.findElement(By.id("f-role"))).getOptions().stream().anyMatch(o -> o.getText().equals("viewer")));
+        new Select(browser.find(By.id("f-role"))).selectByVisibleText("viewer");
         submitDialog();
-        browser.wait.until(d -> d.findElement(By.id("project-members-table")).getText().contains("bob"));
-        WebElement bob = find(By.xpath("//table[@id='project-members-table']//tr[td[1][text()='bob']]"));
+        browser.waiting().until(d -> d.findElement(By.id("project-members-table")).getText().contains("bob"));
+        WebElement bob = browser.find(By.xpath("//table[@id='project-members-table']//tr[td[1][text()='bob']]"));
         assertThat(bob.getText()).contains("viewer");
     }
 
@@ -174,8 +152,8 @@ class ConsoleWorkspacesIT {
     @Order(7)
     void projectRolesListTheBuiltInRoles() {
         tab("Roles");
-        browser.wait.until(d -> d.findElement(By.id("project-roles-table")).getText().contains("viewer"));
-        assertThat(find(By.id("project-roles-table")).getText()).contains("admin").contains("operator");
+        browser.waiting().until(d -> d.findElement(By.id("project-roles-table")).getText().contains("viewer"));
+        assertThat(browser.find(By.id("project-roles-table")).getText()).contains("admin").contains("operator");
     }
 
     @Test
@@ -189,8 +167,8 @@ class ConsoleWorkspacesIT {
                         + "[{\"type\":\"Container\",\"default\":{\"cpu\":\"500m\"}}]}}");
         assertThat(limits.statusCode()).as(limits.body()).isEqualTo(201);
         tab("Quota");
-        browser.wait.until(d -> d.findElement(By.id("tab-panel")).getText().contains("demo-quota"));
-        String panel = find(By.id("tab-panel")).getText();
+        browser.waiting().until(d -> d.findElement(By.id("tab-panel")).getText().contains("demo-quota"));
+        String panel = browser.find(By.id("tab-panel")).getText();
         assertThat(panel).contains("limits.cpu: 2").contains("demo-limits").contains("Container cpu: 500m");
     }
 
@@ -198,11 +176,11 @@ class ConsoleWorkspacesIT {
     @Order(9)
     void aDeploymentCreatedOnTheEmbeddedClusterShowsItHasNoPods() {
         tab("Workloads");
-        find(By.id("create-deployments")).click();
-        find(By.id("f-name")).sendKeys("web");
-        find(By.id("f-image")).sendKeys("nginx:1.27");
-        find(By.id("f-replicas")).clear();
-        find(By.id("f-replicas")).sendKeys("2");
+        browser.find(By.id("create-deployments")).click();
+        browser.find(By.id("f-name")).sendKeys("web");
+        browser.find(By.id("f-image")).sendKeys("nginx:1.27");
+        browser.find(By.id("f-replicas")).clear();
+        browser.find(By.id("f-replicas")).sendKeys("2");
         submitDialog();
         assertThat(row("deployments-table", "web").getText()).contains("0/2 pods ready");
     }
@@ -211,48 +189,48 @@ class ConsoleWorkspacesIT {
     @Order(10)
     void aServiceIsCreatedAndDeleted() {
         tab("Services");
-        find(By.id("create-services")).click();
-        find(By.id("f-name")).sendKeys("web");
-        find(By.id("f-port")).sendKeys("80");
-        find(By.id("f-app")).sendKeys("web");
+        browser.find(By.id("create-services")).click();
+        browser.find(By.id("f-name")).sendKeys("web");
+        browser.find(By.id("f-port")).sendKeys("80");
+        browser.find(By.id("f-app")).sendKeys("web");
         submitDialog();
         row("services-table", "web");
-        find(By.cssSelector("button[aria-label='Delete web']")).click();
-        browser.wait.until(org.openqa.selenium.support.ui.ExpectedConditions.alertIsPresent()).accept();
-        browser.wait.until(invisibilityOfElementLocated(By.cssSelector("#services-table tr[data-name=web]")));
+        browser.find(By.cssSelector("button[aria-label='Delete web']")).click();
+        browser.waiting().until(org.openqa.selenium.support.ui.ExpectedConditions.alertIsPresent()).accept();
+        browser.waiting().until(invisibilityOfElementLocated(By.cssSelector("#services-table tr[data-name=web]")));
     }
 
     @Test
     @Order(11)
     void aConfigMapIsCreatedThenEditedAsYaml() {
         tab("Config maps");
-        find(By.id("create-configmaps")).click();
-        find(By.id("f-name")).sendKeys("settings");
-        find(By.id("f-key")).sendKeys("mode");
-        find(By.id("f-value")).sendKeys("fast");
+        browser.find(By.id("create-configmaps")).click();
+        browser.find(By.id("f-name")).sendKeys("settings");
+        browser.find(By.id("f-key")).sendKeys("mode");
+        browser.find(By.id("f-value")).sendKeys("fast");
         submitDialog();
         assertThat(row("configmaps-table", "settings").getText()).contains("1 keys");
-        find(By.cssSelector("button[aria-label='YAML settings']")).click();
-        WebElement text = find(By.id("f-yaml"));
+        browser.find(By.cssSelector("button[aria-label='YAML settings']")).click();
+        WebElement text = browser.find(By.id("f-yaml"));
         assertThat(text.getAttribute("value")).contains("\"mode\": \"fast\"");
         // Edit the object as the API returned it: one more key, saved with PUT.
-        browser.driver.executeScript("const t = document.getElementById('f-yaml'); const o = JSON.parse(t.value);"
+        browser.driver().executeScript("const t = document.getElementById('f-yaml'); const o = JSON.parse(t.value);"
                 + " o.data.level = 'high'; t.value = JSON.stringify(o, null, 2);");
         submitDialog();
-        browser.wait.until(d -> d.findElement(By.cssSelector("#configmaps-table tr[data-name=settings]")).getText().contains("2 keys"));
+        browser.waiting().until(d -> d.findElement(By.cssSelector("#configmaps-table tr[data-name=settings]")).getText().contains("2 keys"));
     }
 
     @Test
     @Order(12)
     void invalidYamlEditKeepsTheDialogOpenWithTheError() {
-        find(By.cssSelector("button[aria-label='YAML settings']")).click();
-        find(By.id("f-yaml"));
-        browser.driver.executeScript("const t = document.getElementById('f-yaml'); const o = JSON.parse(t.value);"
+        browser.find(By.cssSelector("button[aria-label='YAML settings']")).click();
+        browser.find(By.id("f-yaml"));
+        browser.driver().executeScript("const t = document.getElementById('f-yaml'); const o = JSON.parse(t.value);"
                 + " o.metadata.name = 'renamed'; t.value = JSON.stringify(o, null, 2);");
         submitDialog();
-        browser.wait.until(d -> !d.findElement(By.cssSelector("dialog .error")).getText().isEmpty());
-        find(By.xpath("//dialog//button[text()='Cancel']")).click();
-        browser.wait.until(invisibilityOfElementLocated(By.tagName("dialog")));
+        browser.waiting().until(d -> !d.findElement(By.cssSelector("dialog .error")).getText().isEmpty());
+        browser.find(By.xpath("//dialog//button[text()='Cancel']")).click();
+        browser.waiting().until(invisibilityOfElementLocated(By.tagName("dialog")));
         row("configmaps-table", "settings");
     }
 
@@ -260,14 +238,14 @@ class ConsoleWorkspacesIT {
     @Order(13)
     void aSecretIsCreatedAndDeleted() {
         tab("Secrets");
-        find(By.id("create-secrets")).click();
-        find(By.id("f-name")).sendKeys("token");
-        find(By.id("f-key")).sendKeys("password");
-        find(By.id("f-value")).sendKeys("s3cret");
+        browser.find(By.id("create-secrets")).click();
+        browser.find(By.id("f-name")).sendKeys("token");
+        browser.find(By.id("f-key")).sendKeys("password");
+        browser.find(By.id("f-value")).sendKeys("s3cret");
         submitDialog();
         assertThat(row("secrets-table", "token").getText()).contains("1 keys");
-        find(By.cssSelector("button[aria-label='Delete token']")).click();
-        browser.wait.until(org.openqa.selenium.support.ui.ExpectedConditions.alertIsPresent()).accept();
-        browser.wait.until(invisibilityOfElementLocated(By.cssSelector("#secrets-table tr[data-name=token]")));
+        browser.find(By.cssSelector("button[aria-label='Delete token']")).click();
+        browser.waiting().until(org.openqa.selenium.support.ui.ExpectedConditions.alertIsPresent()).accept();
+        browser.waiting().until(invisibilityOfElementLocated(By.cssSelector("#secrets-table tr[data-name=token]")));
     }
 }

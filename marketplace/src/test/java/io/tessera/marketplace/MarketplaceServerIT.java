@@ -100,6 +100,8 @@ class MarketplaceServerIT {
         BundlePackages.noop(builtin, "acme-c", "1.0.0", Map.of("acme-b", "<2.0.0"));
         BundlePackages.noop(builtin, "acme-k", "1.0.0", Map.of(), ">=0.1.0-0");
         BundlePackages.noop(builtin, "acme-k", "2.0.0", Map.of(), ">=99.0.0");
+        BundlePackages.noop(builtin, "acme-mirror", "1.0.0", Map.of());
+        BundlePackages.noop(builtin, "acme-mirror", "1.1.0", Map.of());
         indexAndSign(builtin, newKey);
 
         // an HTTP repository behind basic auth
@@ -330,6 +332,39 @@ class MarketplaceServerIT {
     }
 
     @Test
+    void storedExtensionStatusFollowsItsInstallPlanAndIsResetAfterUninstall() throws Exception {
+        assertThat(extensionStatus("acme-mirror")).containsEntry("recommendedVersion", "1.1.0").doesNotContainKeys("state", "installedVersion");
+        Map<?, ?> s = install("acme-mirror", "1.0.0");
+        assertThat(s.get("state")).as(lastMessage(s)).isEqualTo("Installed");
+        // the object itself, as kubectl get extension shows it (not the catalog API's view)
+        await().atMost(Duration.ofSeconds(30)).until(() -> "1.0.0".equals(extensionStatus("acme-mirror").get("installedVersion")));
+        Map<String, Object> installed = extensionStatus("acme-mirror");
+        assertThat(installed).containsEntry("state", "Installed").containsEntry("enabled", true)
+                .containsEntry("plannedInstallVersion", "1.0.0").containsEntry("recommendedVersion", "1.1.0");
+        assertThat(installed.get("conditions")).isEqualTo(s.get("conditions"));
+
+        client.genericKubernetesResources(PLANS).withName("acme-mirror").edit(p -> {
+            p.setAdditionalProperty("spec", Map.of("extension", Map.of("name", "acme-mirror", "version", "1.1.0"), "enabled", true));
+            return p;
+        });
+        await().atMost(Duration.ofSeconds(60)).until(() -> "1.1.0".equals(extensionStatus("acme-mirror").get("installedVersion"))
+                && "Installed".equals(extensionStatus("acme-mirror").get("state")));
+        assertThat(extensionStatus("acme-mirror")).containsEntry("plannedInstallVersion", "1.1.0");
+
+        client.genericKubernetesResources(PLANS).withName("acme-mirror").delete();
+        await().atMost(Duration.ofSeconds(60)).until(() -> get(PLANS, "acme-mirror") == null
+                && !extensionStatus("acme-mirror").containsKey("state"));
+        assertThat(extensionStatus("acme-mirror")).doesNotContainKeys("installedVersion", "plannedInstallVersion", "enabled", "conditions")
+                .containsEntry("recommendedVersion", "1.1.0").containsKey("versions");
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> extensionStatus(String name) {
+        GenericKubernetesResource e = get(EXTENSIONS, name);
+        return e != null && e.getAdditionalProperties().get("status") instanceof Map<?, ?> s ? (Map<String, Object>) s : Map.of();
+    }
+
+    @Test
     void conflictingDependenciesAreRefusedNamingBothSides() {
         Map<?, ?> s = install("acme-a", "1.2.0");
         assertThat(s.get("state")).isEqualTo("InstallFailed");
@@ -378,6 +413,35 @@ class MarketplaceServerIT {
         assertThat(awaitSynced("offline").get("status")).isEqualTo("True");
         Map<?, ?> s = install("acme-offline", "1.0.0");
         assertThat(s.get("state")).as(lastMessage(s)).isEqualTo("Installed");
+    }
+
+    @Test
+    void cachedPackagesAreKeptWhileInstalledOrListedAndPrunedOnceNothingRefersToThem() throws Exception {
+        Path dir = tmp.resolve("prunable");
+        BundlePackages.noop(dir, "acme-prune", "1.0.0", Map.of());
+        BundlePackages.noop(dir, "acme-prune", "2.0.0", Map.of());
+        indexAndSign(dir, newKey);
+        repository("prunable", dir.toUri().toString(), Map.of());
+        assertThat(awaitSynced("prunable").get("status")).isEqualTo("True");
+        Map<?, ?> s = install("acme-prune", "1.0.0");
+        assertThat(s.get("state")).as(lastMessage(s)).isEqualTo("Installed");
+        Path cache = tmp.resolve("data/marketplace/repositories/prunable");
+        Path v1 = cache.resolve("acme-prune-1.0.0.tsx.zip");
+        assertThat(v1).isRegularFile();
+        Path stray = Files.writeString(cache.resolve("left-over.tsx.zip"), "from an index long gone");
+
+        // 1.0.0 leaves the repository: its catalog entry goes, its package stays while the plan runs it
+        Files.delete(dir.resolve("acme-prune-1.0.0.tsx.zip"));
+        indexAndSign(dir, newKey);
+        assertThat(syncNow("prunable").get("status")).isEqualTo("True");
+        await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(stray));
+        assertThat(get(VERSIONS, "acme-prune-1.0.0")).isNull();
+        assertThat(v1).isRegularFile();
+
+        client.genericKubernetesResources(PLANS).withName("acme-prune").delete();
+        await().atMost(Duration.ofSeconds(60)).until(() -> get(PLANS, "acme-prune") == null);
+        syncNow("prunable");
+        await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(cache));
     }
 
     @Test

@@ -117,6 +117,20 @@ class HelmChartIT {
     }
 
     @Test
+    void defaultClusterRoleAllowsWhatEveryBuiltInExtensionDeclares() throws Exception {
+        List<io.fabric8.kubernetes.api.model.rbac.PolicyRule> rules = RenderedChart.render(defaultInstall(), CHART)
+                .all(ClusterRole.class).get(0).getRules();
+        List<BuiltInExtensions.Declared> declared = BuiltInExtensions.declared();
+        assertThat(declared).extracting(BuiltInExtensions.Declared::extension)
+                .contains("monitoring", "alerting", "notification", "sample-hello");
+        for (BuiltInExtensions.Declared d : declared) {
+            assertThat(d.calls()).as(d.extension() + " declares permissions").isNotEmpty();
+            assertThat(d.calls().stream().filter(c -> !RbacRules.allows(rules, c)).toList())
+                    .as("what %s declares (its extension.yaml) that the chart's ClusterRole denies", d.extension()).isEmpty();
+        }
+    }
+
+    @Test
     void defaultsGiveTwoDrainingNonRootReplicas() throws Exception {
         RenderedChart chart = RenderedChart.render(defaultInstall(), CHART);
         Deployment d = chart.all(Deployment.class).get(0);

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -49,7 +50,7 @@ public final class ExtCommand implements Callable<Integer>, TesseraCommand {
     }
 
     /** Rows of the catalog list: name, versions, state and what it is. */
-    static void printCatalog(PrintWriter out, Output format, JsonNode page) throws IOException {
+    static void printCatalog(OutputOption output, JsonNode page) throws IOException {
         List<List<String>> rows = new ArrayList<>();
         for (JsonNode e : page.path("items")) {
             JsonNode st = e.path("status");
@@ -58,7 +59,7 @@ public final class ExtCommand implements Callable<Integer>, TesseraCommand {
                     e.path("metadata").path("labels").path("kubesphere.io/category").asText(""),
                     Output.shorten(Output.text(e.path("spec").path("description")), 60)));
         }
-        format.print(out, page, List.of("NAME", "LATEST", "INSTALLED", "STATE", "CATEGORY", "DESCRIPTION"), rows);
+        output.print(page, List.of("NAME", "LATEST", "INSTALLED", "STATE", "CATEGORY", "DESCRIPTION"), rows);
     }
 
     @Command(name = "search", mixinStandardHelpOptions = true, description = "Search the catalog by name, description or keyword.")
@@ -81,8 +82,8 @@ public final class ExtCommand implements Callable<Integer>, TesseraCommand {
         @Option(names = "--limit", defaultValue = "50", description = "Extensions per page (default ${DEFAULT-VALUE}).")
         int limit;
 
-        @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table, json or yaml.")
-        Output output;
+        @Mixin
+        OutputOption output;
 
         @Override
         public Integer call() throws Exception {
@@ -97,7 +98,7 @@ public final class ExtCommand implements Callable<Integer>, TesseraCommand {
                 query.append("&installed=true");
             }
             JsonNode result = Connect.client().get(CATALOG + "/extensions" + query);
-            printCatalog(spec.commandLine().getOut(), output, result);
+            printCatalog(output, result);
             footer(spec, result, page, limit);
             return 0;
         }
@@ -108,8 +109,7 @@ public final class ExtCommand implements Callable<Integer>, TesseraCommand {
         int total = result.path("totalItems").asInt(0);
         int shown = result.path("items").size();
         if (total > shown) {
-            spec.commandLine().getErr().printf("(%d of %d shown; more with --page %d)%n", shown, total, page + 1);
-            spec.commandLine().getErr().flush();
+            Output.complain(spec, "(%d of %d shown; more with --page %d)", shown, total, page + 1);
         }
     }
 
@@ -118,13 +118,13 @@ public final class ExtCommand implements Callable<Integer>, TesseraCommand {
         @Spec
         CommandSpec spec;
 
-        @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table, json or yaml.")
-        Output output;
+        @Mixin
+        OutputOption output;
 
         @Override
         public Integer call() throws Exception {
             JsonNode result = Connect.client().get(CATALOG + "/extensions?installed=true&page=1&limit=500");
-            printCatalog(spec.commandLine().getOut(), output, result);
+            printCatalog(output, result);
             footer(spec, result, 1, 500);
             return 0;
         }
@@ -141,16 +141,16 @@ public final class ExtCommand implements Callable<Integer>, TesseraCommand {
         @Option(names = "--version", description = "Describe this version (default: the recommended one).")
         String version;
 
-        @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table (text), json or yaml.")
-        Output output;
+        @Mixin
+        OutputOption output;
 
         @Override
         public Integer call() throws Exception {
             PlatformClient client = Connect.client();
             JsonNode details = details(client, name);
             PrintWriter out = spec.commandLine().getOut();
-            if (output != Output.table) {
-                output.print(out, details, List.of(), List.of());
+            if (!output.table()) {
+                output.print(details, List.of(), List.of());
                 return 0;
             }
             JsonNode ext = details.path("extension");
@@ -274,13 +274,10 @@ public final class ExtCommand implements Callable<Integer>, TesseraCommand {
     /** The end of a wait: a success line, or the reason on stderr and exit 1. */
     static int finish(CommandSpec spec, InstallPlanWatch.Outcome outcome, String success, String failure, long startNanos) {
         if (outcome.success()) {
-            spec.commandLine().getOut().printf("%s (%.1f s)%n", success, (System.nanoTime() - startNanos) / 1e9);
-            spec.commandLine().getOut().flush();
+            Output.say(spec, "%s (%.1f s)", success, (System.nanoTime() - startNanos) / 1e9);
             return 0;
         }
-        spec.commandLine().getErr().println("tessera: " + failure + ": " + outcome.state()
-                + (outcome.message().isEmpty() ? "" : ": " + outcome.message()));
-        spec.commandLine().getErr().flush();
+        Output.complain(spec, "tessera: %s: %s%s", failure, outcome.state(), outcome.message().isEmpty() ? "" : ": " + outcome.message());
         return 1;
     }
 
@@ -320,8 +317,7 @@ public final class ExtCommand implements Callable<Integer>, TesseraCommand {
             if (existing != null) {
                 JsonNode st = existing.path("status");
                 if ("Installed".equals(st.path("state").asText()) && version.equals(st.path("version").asText())) {
-                    spec.commandLine().getOut().printf("%s %s is already installed%n", name, version);
-                    spec.commandLine().getOut().flush();
+                    Output.say(spec, "%s %s is already installed", name, version);
                     return 0;
                 }
                 throw new PlatformException(409, name + " already has an InstallPlan (" + st.path("state").asText("no state") + ", version "
@@ -335,8 +331,7 @@ public final class ExtCommand implements Callable<Integer>, TesseraCommand {
                 specBody.put("config", configText);
             }
             long start = System.nanoTime();
-            spec.commandLine().getOut().printf("Installing %s %s…%n", name, version);
-            spec.commandLine().getOut().flush();
+            Output.say(spec, "Installing %s %s…", name, version);
             client.post(InstallPlanWatch.PLANS, Map.of("apiVersion", "kubesphere.io/v1alpha1", "kind", "InstallPlan",
                     "metadata", Map.of("name", name), "spec", specBody));
             InstallPlanWatch.Outcome outcome = new InstallPlanWatch(client, timeout, POLL, progress(spec)).untilInstalled(name, version, null);
@@ -371,8 +366,7 @@ public final class ExtCommand implements Callable<Integer>, TesseraCommand {
             String state = status.path("state").asText("");
             if (target.equals(plan.path("spec").path("extension").path("version").asText())) {
                 if ("Installed".equals(state) && target.equals(status.path("version").asText())) {
-                    spec.commandLine().getOut().printf("%s is already at %s%n", name, target);
-                    spec.commandLine().getOut().flush();
+                    Output.say(spec, "%s is already at %s", name, target);
                     return 0;
                 }
                 if (state.endsWith("Failed")) {
@@ -382,8 +376,7 @@ public final class ExtCommand implements Callable<Integer>, TesseraCommand {
                 }
             }
             long start = System.nanoTime();
-            spec.commandLine().getOut().printf("Upgrading %s %s → %s…%n", name, status.path("version").asText("?"), target);
-            spec.commandLine().getOut().flush();
+            Output.say(spec, "Upgrading %s %s → %s…", name, status.path("version").asText("?"), target);
             client.mergePatch(InstallPlanWatch.PLANS + "/" + PlatformClient.encode(name),
                     Map.of("spec", Map.of("extension", Map.of("name", name, "version", target))));
             InstallPlanWatch.Outcome outcome = new InstallPlanWatch(client, timeout, POLL, progress(spec)).untilInstalled(name, target, status);
@@ -426,8 +419,7 @@ public final class ExtCommand implements Callable<Integer>, TesseraCommand {
                         "uninstalling " + name + " failed", System.nanoTime());
             }
             long start = System.nanoTime();
-            spec.commandLine().getOut().printf("Uninstalling %s%s…%n", name, force ? " (forced)" : "");
-            spec.commandLine().getOut().flush();
+            Output.say(spec, "Uninstalling %s%s…", name, force ? " (forced)" : "");
             if (force) {
                 client.mergePatch(path, Map.of("metadata", Map.of("annotations", Map.of("kubesphere.io/force-delete", "true"))));
             }

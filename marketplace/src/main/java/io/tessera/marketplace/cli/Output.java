@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code -o table|json|yaml}: aligned columns for people, the API's own objects for scripts. */
 enum Output {
@@ -66,6 +67,18 @@ enum Output {
         }
         var it = localized.elements();
         return it.hasNext() ? it.next().asText("") : "";
+    }
+
+    /** A line on the command's stdout, at once (progress must show while the command waits). */
+    static void say(CommandSpec spec, String format, Object... args) {
+        spec.commandLine().getOut().printf(format + "%n", args);
+        spec.commandLine().getOut().flush();
+    }
+
+    /** A line on the command's stderr, at once: what went wrong, or notes that must not mix into piped output. */
+    static void complain(CommandSpec spec, String format, Object... args) {
+        spec.commandLine().getErr().printf(format + "%n", args);
+        spec.commandLine().getErr().flush();
     }
 
     static String shorten(String s, int max) {

@@ -138,8 +138,7 @@ public final class RepoCommand implements Callable<Integer>, TesseraCommand {
         @Override
         public Integer call() throws Exception {
             RepositoryArchive.export(dir, output);
-            spec.commandLine().getOut().printf("exported %s to %s (%d bytes)%n", dir, output, Files.size(output));
-            spec.commandLine().getOut().flush();
+            Output.say(spec, "exported %s to %s (%d bytes)", dir, output, Files.size(output));
             return 0;
         }
     }
@@ -158,8 +157,7 @@ public final class RepoCommand implements Callable<Integer>, TesseraCommand {
         @Override
         public Integer call() throws Exception {
             RepositoryIndex idx = RepositoryArchive.importTo(file, into);
-            spec.commandLine().getOut().printf("imported %d package(s) into %s%n", idx.entries().size(), into);
-            spec.commandLine().getOut().flush();
+            Output.say(spec, "imported %d package(s) into %s", idx.entries().size(), into);
             return 0;
         }
     }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tessera.marketplace.client.PlatformClient;
 import io.tessera.marketplace.client.PlatformException;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -82,7 +82,6 @@ final class RepositoryObjects {
     static int awaitSync(PlatformClient client, CommandSpec spec, String name, Instant requested, JsonNode before, Duration timeout)
             throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        PrintWriter out = spec.commandLine().getOut();
         while (true) {
             JsonNode repo = client.get(path(name));
             JsonNode status = repo.path("status");
@@ -92,20 +91,17 @@ final class RepositoryObjects {
                 boolean ok = c != null && "True".equals(c.path("status").asText());
                 String message = c == null ? "" : c.path("message").asText("");
                 if (ok) {
-                    out.printf("%s synced at %s: %d extension(s)%s%n", name, last, status.path("extensionCount").asInt(0),
+                    Output.say(spec, "%s synced at %s: %d extension(s)%s", name, last, status.path("extensionCount").asInt(0),
                             message.isEmpty() ? "" : " (" + message + ")");
-                    out.flush();
                     return 0;
                 }
-                spec.commandLine().getErr().printf("tessera: repository %s did not sync: %s%s%n", name,
+                Output.complain(spec, "tessera: repository %s did not sync: %s%s", name,
                         c == null ? "no Synced condition" : c.path("reason").asText(""), message.isEmpty() ? "" : ": " + message);
-                spec.commandLine().getErr().flush();
                 return 1;
             }
             if (System.nanoTime() > deadline) {
-                spec.commandLine().getErr().printf("tessera: repository %s did not report a sync within %d s (is the platform's "
-                        + "repository controller running?)%n", name, timeout.toSeconds());
-                spec.commandLine().getErr().flush();
+                Output.complain(spec, "tessera: repository %s did not report a sync within %d s (is the platform's "
+                        + "repository controller running?)", name, timeout.toSeconds());
                 return 1;
             }
             Thread.sleep(ExtCommand.POLL.toMillis()); // polling the status; the deadline bounds it
@@ -177,8 +173,7 @@ final class RepositoryObjects {
                 }
                 throw explain(e);
             }
-            spec.commandLine().getOut().printf("Repository %s added (%s).%n", name, repoSpec.get("url"));
-            spec.commandLine().getOut().flush();
+            Output.say(spec, "Repository %s added (%s).", name, repoSpec.get("url"));
             return noWait ? 0 : awaitSync(client, spec, name, requested, null, timeout);
         }
     }
@@ -188,8 +183,8 @@ final class RepositoryObjects {
         @Spec
         CommandSpec spec;
 
-        @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table, json or yaml.")
-        Output output;
+        @Mixin
+        OutputOption output;
 
         @Override
         public Integer call() throws Exception {
@@ -209,7 +204,7 @@ final class RepositoryObjects {
                         st.has("extensionCount") ? st.path("extensionCount").asText() : "",
                         c == null || "True".equals(c.path("status").asText()) ? "" : Output.shorten(c.path("message").asText(""), 80)));
             }
-            output.print(spec.commandLine().getOut(), list, List.of("NAME", "URL", "INTERVAL", "SYNCED", "LAST SYNC", "EXTENSIONS", "MESSAGE"),
+            output.print(list, List.of("NAME", "URL", "INTERVAL", "SYNCED", "LAST SYNC", "EXTENSIONS", "MESSAGE"),
                     rows);
             return 0;
         }
@@ -239,8 +234,7 @@ final class RepositoryObjects {
                 throw e;
             }
             Instant requested = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-            spec.commandLine().getOut().printf("Syncing %s…%n", name);
-            spec.commandLine().getOut().flush();
+            Output.say(spec, "Syncing %s…", name);
             client.mergePatch(path(name), Map.of("metadata", Map.of("annotations", Map.of(SYNC_REQUESTED, requested.toString()))));
             return awaitSync(client, spec, name, requested, before, timeout);
         }

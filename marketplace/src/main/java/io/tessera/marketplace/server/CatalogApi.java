@@ -211,31 +211,9 @@ public final class CatalogApi {
         return out;
     }
 
-    /** status.state / installedVersion / enabled from the extension's InstallPlan (reset when it has none). */
+    /** The extension's status as its InstallPlan makes it now (the stored one may lag by a moment). */
     private static void withPlan(GenericKubernetesResource ext, GenericKubernetesResource plan) {
-        Map<String, Object> status = new LinkedHashMap<>(CatalogTypes.map(ext, "status"));
-        status.remove("state");
-        status.remove("installedVersion");
-        status.remove("enabled");
-        status.remove("plannedInstallVersion");
-        if (plan != null) {
-            Map<String, Object> ps = CatalogTypes.map(plan, "status");
-            Map<String, Object> spec = CatalogTypes.map(plan, "spec");
-            Object state = ps.get("state");
-            if (state != null) {
-                status.put("state", state);
-            }
-            if (spec.get("extension") instanceof Map<?, ?> e && e.get("version") != null) {
-                status.put("plannedInstallVersion", e.get("version"));
-            }
-            if ("Installed".equals(state) || "Upgrading".equals(state) || "UpgradeFailed".equals(state)) {
-                status.put("installedVersion", ps.get("version"));
-            }
-            if (ps.get("enabled") != null) {
-                status.put("enabled", ps.get("enabled"));
-            }
-        }
-        ext.setAdditionalProperty("status", status);
+        ext.setAdditionalProperty("status", ExtensionStatusMirror.mirrored(CatalogTypes.map(ext, "status"), plan));
     }
 
     private static boolean matches(GenericKubernetesResource e, String needle) {

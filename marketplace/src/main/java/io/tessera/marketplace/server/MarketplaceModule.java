@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.tessera.kernel.health.BuildInfo;
+import io.tessera.kernel.iam.api.IamTypes;
+import io.tessera.kernel.kube.LeaderGate;
 import io.tessera.kernel.spi.KernelContext;
 import io.tessera.kernel.spi.KernelModule;
 import io.tessera.marketplace.kernel.SignatureTrust;
@@ -18,14 +20,21 @@ import org.slf4j.LoggerFactory;
 /**
  * The marketplace on the server: the Repository CRD and its controller (which materialises the
  * catalog), the Repository {@code builtin} for the distribution's repository folder (the kernel is
- * ready only once it has synced), and the catalog API under {@code /kapis/package.kubesphere.io/v1alpha1}.
+ * ready only once it has been synced), and the catalog API under {@code /kapis/package.kubesphere.io/v1alpha1}.
+ * The replica that holds the Lease {@value #LEASE_NAME} syncs and mirrors InstallPlans into their
+ * Extension's status; every replica serves the catalog
+ * and prunes its own package cache after each sync.
  */
 public final class MarketplaceModule implements KernelModule {
 
     public static final String API_GROUP = "package.kubesphere.io";
+    /** The Lease in kubesphere-system whose holder syncs the Repositories. */
+    public static final String LEASE_NAME = "tessera-marketplace";
     private static final Logger LOG = LoggerFactory.getLogger(MarketplaceModule.class);
 
     private RepositoryController controller;
+    private ExtensionStatusMirror mirror;
+    private LeaderGate leaderGate;
 
     @Override
     public String name() {
@@ -48,14 +57,27 @@ public final class MarketplaceModule implements KernelModule {
         SignatureTrust trust = (SignatureTrust) new SignatureTrust.Factory().create(context);
         RepositoryPackages packages = (RepositoryPackages) new RepositoryPackages.Factory().create(context);
         String kernelVersion = BuildInfo.load().version();
-        controller = new RepositoryController(client, trust, context.config().extensions().repositorySyncInterval(), kernelVersion);
+        controller = new RepositoryController(client, trust, context.config().extensions().repositorySyncInterval(), kernelVersion,
+                packages::prune);
         Path builtin = context.config().extensions().repositoryDir();
         if (builtin != null) {
             ensureBuiltin(client, builtin);
             RepositoryController c = controller;
+            // the leader syncs; the other replicas are ready once its first sync shows in the status
             context.addReadinessCheck("marketplace-builtin-repository", () -> c.attempted(CatalogTypes.BUILTIN));
         }
         controller.start();
+        ExtensionStatusMirror m = mirror = new ExtensionStatusMirror(client);
+        m.start();
+        RepositoryController c = controller;
+        leaderGate = new LeaderGate(client, IamTypes.SYSTEM_NAMESPACE, LEASE_NAME, LeaderGate.identity("marketplace"),
+                context.config().leaderElection()).run(() -> {
+                    c.lead();
+                    m.lead();
+                }, () -> {
+                    c.follow();
+                    m.follow();
+                });
         context.mountKapis(API_GROUP, "v1alpha1", new CatalogApi(client, packages, trust));
         LOG.info("event=marketplace.started builtin={}", builtin);
     }
@@ -94,6 +116,12 @@ public final class MarketplaceModule implements KernelModule {
 
     @Override
     public void stop() {
+        if (leaderGate != null) {
+            leaderGate.close();
+        }
+        if (mirror != null) {
+            mirror.close();
+        }
         if (controller != null) {
             controller.close();
         }

@@ -30,6 +30,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +50,10 @@ import org.slf4j.LoggerFactory;
  * named in the condition and keep whatever catalog objects they had. Syncs run every
  * {@code spec.updateStrategy.registryPoll.interval} and whenever the annotation
  * {@value CatalogTypes#SYNC_REQUESTED_AT} or the spec changes.
+ *
+ * <p>Every replica watches the Repositories; only the one that {@link #lead leads} (the
+ * marketplace's Lease) syncs, so replicas never write the same catalog twice. Every replica runs
+ * {@code afterSync} when it sees a sync's status (e.g. to prune its own package cache).
  */
 final class RepositoryController implements AutoCloseable {
 
@@ -67,32 +72,47 @@ final class RepositoryController implements AutoCloseable {
     });
     private final Map<String, ScheduledFuture<?>> scheduled = new ConcurrentHashMap<>();
     private final Set<String> attempted = ConcurrentHashMap.newKeySet();
+    private final Runnable afterSync;
+    private volatile boolean leading;
     private SharedIndexInformer<GenericKubernetesResource> informer;
 
-    RepositoryController(KubernetesClient client, SignatureTrust trust, Duration defaultInterval, String kernelVersion) {
+    RepositoryController(KubernetesClient client, SignatureTrust trust, Duration defaultInterval, String kernelVersion, Runnable afterSync) {
         this.client = client;
         this.trust = trust;
         this.defaultInterval = defaultInterval;
         this.kernel = Semver.coerce(kernelVersion.replace("-SNAPSHOT", ""));
+        this.afterSync = afterSync;
     }
 
     void start() {
         informer = client.genericKubernetesResources(CatalogTypes.REPOSITORIES).inform(new ResourceEventHandler<>() {
             @Override
             public void onAdd(GenericKubernetesResource obj) {
-                schedule(obj.getMetadata().getName(), 0);
+                if (leading) {
+                    schedule(obj.getMetadata().getName(), 0);
+                }
             }
 
             @Override
             public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
-                if (!Objects.equals(oldObj.getAdditionalProperties().get("spec"), newObj.getAdditionalProperties().get("spec"))
-                        || !Objects.equals(requestedAt(oldObj), requestedAt(newObj))) {
+                if (!Objects.equals(lastSyncTime(oldObj), lastSyncTime(newObj))) {
+                    try {
+                        worker.execute(() -> runAfterSync(newObj.getMetadata().getName()));
+                    } catch (RejectedExecutionException closing) {
+                        // the controller is closing: no cache to keep tidy any more
+                    }
+                }
+                if (leading && (!Objects.equals(oldObj.getAdditionalProperties().get("spec"), newObj.getAdditionalProperties().get("spec"))
+                        || !Objects.equals(requestedAt(oldObj), requestedAt(newObj)))) {
                     schedule(newObj.getMetadata().getName(), 0);
                 }
             }
 
             @Override
             public void onDelete(GenericKubernetesResource obj, boolean unknown) {
+                if (!leading) {
+                    return;
+                }
                 String name = obj.getMetadata().getName();
                 ScheduledFuture<?> f = scheduled.remove(name);
                 if (f != null) {
@@ -103,9 +123,50 @@ final class RepositoryController implements AutoCloseable {
         });
     }
 
-    /** True once a sync of {@code name} has run (successful or not). */
+    /**
+     * This replica becomes the one that syncs: every Repository is synced now (the previous leader's
+     * schedule is not known here), then on its interval.
+     */
+    synchronized void lead() {
+        leading = true;
+        for (GenericKubernetesResource r : informer.getStore().list()) {
+            schedule(r.getMetadata().getName(), 0);
+        }
+    }
+
+    /** Another replica syncs from now on: drop this one's schedule (a sync under way finishes). */
+    synchronized void follow() {
+        leading = false;
+        scheduled.values().forEach(f -> f.cancel(false));
+        scheduled.clear();
+    }
+
+    boolean leading() {
+        return leading;
+    }
+
+    /**
+     * True once a sync of {@code name} has run (successful or not), here or on the replica that
+     * leads: its result is in the Repository's status.
+     */
     boolean attempted(String name) {
-        return attempted.contains(name);
+        if (attempted.contains(name)) {
+            return true;
+        }
+        GenericKubernetesResource r = informer == null ? null : informer.getStore().getByKey(name);
+        return r != null && lastSyncTime(r) != null;
+    }
+
+    private static Object lastSyncTime(GenericKubernetesResource r) {
+        return CatalogTypes.map(r, "status").get("lastSyncTime");
+    }
+
+    private void runAfterSync(String name) {
+        try {
+            afterSync.run();
+        } catch (RuntimeException e) {
+            LOG.warn("event=marketplace.repository.after-sync.failed repository={} error=\"{}\"", name, e.toString());
+        }
     }
 
     private synchronized void schedule(String name, long delaySeconds) {
@@ -117,6 +178,9 @@ final class RepositoryController implements AutoCloseable {
     }
 
     private void run(String name) {
+        if (!leading) {
+            return;
+        }
         GenericKubernetesResource repo = client.genericKubernetesResources(CatalogTypes.REPOSITORIES).withName(name).get();
         if (repo == null) {
             return;
@@ -153,8 +217,8 @@ final class RepositoryController implements AutoCloseable {
         scheduleNext(name, Duration.ofSeconds(RETRY_SECONDS));
     }
 
-    private void scheduleNext(String name, Duration after) {
-        if (!worker.isShutdown()) {
+    private synchronized void scheduleNext(String name, Duration after) {
+        if (leading && !worker.isShutdown()) {
             scheduled.put(name, worker.schedule(() -> run(name), Math.max(1, after.toMillis()), TimeUnit.MILLISECONDS));
         }
     }

@@ -18,6 +18,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.AbstractMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,18 +38,25 @@ import java.util.Objects;
  * {@code <dataDir>/marketplace/repositories/<repository>/}, beside a copy of that repository's
  * index, and accepted only when its SHA-256 is the ExtensionVersion's {@code spec.digest}; the
  * kernel then runs the signature check ({@code SignatureTrust}, which finds that index). Package
- * bytes never go into the cluster: every replica fetches and verifies its own copy.
+ * bytes never go into the cluster: every replica fetches and verifies its own copy, and {@link
+ * #prune prunes} it of packages nothing refers to any more.
  */
 public final class RepositoryPackages implements PackageSource {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RepositoryPackages.class);
+    /** The kernel's instance fetches, the marketplace's prunes: one lock per cache directory. */
+    private static final Map<Path, Object> LOCKS = new ConcurrentHashMap<>();
 
     private final KubernetesClient client;
     private final Path cache;
     private final Duration defaultInterval;
     private final String kernelVersion;
+    private final Object lock;
 
     RepositoryPackages(KubernetesClient client, Path cache, Duration defaultInterval, String kernelVersion) {
         this.client = client;
         this.cache = cache;
+        this.lock = LOCKS.computeIfAbsent(cache.toAbsolutePath().normalize(), k -> new Object());
         this.defaultInterval = defaultInterval;
         this.kernelVersion = kernelVersion;
     }
@@ -60,7 +75,13 @@ public final class RepositoryPackages implements PackageSource {
     }
 
     @Override
-    public synchronized ExtensionPackage fetch(String name, String version) throws PackageTrust.Refused, IOException {
+    public ExtensionPackage fetch(String name, String version) throws PackageTrust.Refused, IOException {
+        synchronized (lock) {
+            return fetchLocked(name, version);
+        }
+    }
+
+    private ExtensionPackage fetchLocked(String name, String version) throws PackageTrust.Refused, IOException {
         String id = name + "-" + version;
         GenericKubernetesResource ev = client.genericKubernetesResources(CatalogTypes.VERSIONS).withName(id).get();
         if (ev == null) {
@@ -115,6 +136,81 @@ public final class RepositoryPackages implements PackageSource {
         // the signature check reads the index beside the package
         idx.write(idxFile);
         return open(target, id);
+    }
+
+    /**
+     * Deletes the cached packages that no ExtensionVersion of their repository (same digest) and no
+     * InstallPlan ({@code spec.extension} or the {@code status.version} it runs) refers to, and a
+     * repository's folder once it holds no package. Packages being fetched are left alone.
+     */
+    void prune() {
+        if (!Files.isDirectory(cache)) {
+            return;
+        }
+        Set<String> catalog = new HashSet<>(); // repository/name-version@digest
+        for (GenericKubernetesResource v : client.genericKubernetesResources(CatalogTypes.VERSIONS).list().getItems()) {
+            Object digest = CatalogTypes.map(v, "spec").get("digest");
+            String repo = CatalogTypes.label(v, CatalogTypes.REPOSITORY_REF);
+            if (digest != null && repo != null) {
+                catalog.add(repo + "/" + v.getMetadata().getName() + "@" + String.valueOf(digest).toLowerCase(Locale.ROOT));
+            }
+        }
+        Set<String> planned = new HashSet<>(); // name-version
+        for (GenericKubernetesResource p : client.genericKubernetesResources(CatalogTypes.PLANS).list().getItems()) {
+            String name = p.getMetadata().getName();
+            if (CatalogTypes.map(p, "spec").get("extension") instanceof Map<?, ?> e) {
+                name = e.get("name") == null ? name : String.valueOf(e.get("name"));
+                planned.add(name + "-" + e.get("version"));
+            }
+            Object running = CatalogTypes.map(p, "status").get("version");
+            if (running != null) {
+                planned.add(name + "-" + running);
+            }
+        }
+        synchronized (lock) {
+            try (Stream<Path> repos = Files.list(cache)) {
+                for (Path dir : repos.filter(Files::isDirectory).toList()) {
+                    pruneRepository(dir, catalog, planned);
+                }
+            } catch (IOException e) {
+                LOG.warn("event=marketplace.cache.prune.failed dir={} error=\"{}\"", cache, e.toString());
+            }
+        }
+    }
+
+    private static void pruneRepository(Path dir, Set<String> catalog, Set<String> planned) throws IOException {
+        String repo = dir.getFileName().toString();
+        Path idxFile = dir.resolve(RepositoryIndex.FILE);
+        Set<Path> keep = new HashSet<>();
+        if (Files.isRegularFile(idxFile)) {
+            for (IndexEntry e : RepositoryIndex.read(idxFile).entries()) {
+                String digest = e.sha256() == null ? "" : e.sha256().toLowerCase(Locale.ROOT);
+                Path f = dir.resolve(e.file()).normalize();
+                if ((catalog.contains(repo + "/" + e.id() + "@" + digest) || planned.contains(e.id())) && Files.isRegularFile(f)) {
+                    keep.add(f);
+                }
+            }
+        }
+        List<Path> removed = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                String fileName = f.getFileName().toString();
+                // the index is removed with the last package; .fetch- files are downloads under way in another kernel
+                if (!keep.contains(f) && !f.equals(idxFile) && !fileName.startsWith(".fetch-")) {
+                    Files.deleteIfExists(f);
+                    removed.add(dir.relativize(f));
+                }
+            }
+        }
+        if (keep.isEmpty()) {
+            Files.deleteIfExists(idxFile);
+            try (Stream<Path> left = Files.walk(dir)) {
+                left.sorted(Comparator.reverseOrder()).filter(Files::isDirectory).forEach(d -> d.toFile().delete());
+            }
+        }
+        if (!removed.isEmpty()) {
+            LOG.info("event=marketplace.cache.pruned repository={} packages={}", repo, removed);
+        }
     }
 
     private static ExtensionPackage open(Path f, String id) throws PackageTrust.Refused, IOException {

@@ -1,6 +1,7 @@
 package io.tessera.extensions.alerting;
 
 import io.tessera.extension.api.ExtensionContext;
+import io.tessera.extensions.json.Json;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

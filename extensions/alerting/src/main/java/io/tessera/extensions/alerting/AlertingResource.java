@@ -1,6 +1,7 @@
 package io.tessera.extensions.alerting;
 
 import io.tessera.extension.api.ExtensionContext;
+import io.tessera.extensions.json.Json;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;

@@ -2,6 +2,7 @@ package io.tessera.extensions.alerting;
 
 import io.tessera.extension.api.ExtensionContext;
 import io.tessera.extension.api.kube.Reconciler;
+import io.tessera.extensions.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

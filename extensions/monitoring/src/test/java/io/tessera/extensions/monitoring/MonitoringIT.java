@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.tessera.extension.testkit.ConsoleBrowser;
 import io.tessera.extension.testkit.TesseraKernel;
 import io.tessera.extension.testkit.daemons.Daemons;
 import java.net.URLEncoder;
@@ -189,11 +190,14 @@ class MonitoringIT {
         await().atMost(DEADLINE).until(() -> !Double.isNaN(value(get("platform-admin",
                 "/cluster?metrics_filter=" + filter("^cluster_load1$")), "cluster_load1")));
         long now = System.currentTimeMillis() / 1000;
-        JsonNode body = get("platform-admin", "/cluster?metrics_filter=" + filter("^cluster_load1$") + "&start=" + (now - 30)
-                + "&end=" + now + "&step=1s");
+        String path = "/cluster?metrics_filter=" + filter("^cluster_load1$") + "&start=" + (now - 30) + "&end=" + now + "&step=1s";
+        JsonNode body = get("platform-admin", path);
         JsonNode data = result(body, "cluster_load1").path("data");
         assertThat(data.path("resultType").asText()).isEqualTo("matrix");
         assertThat(data.path("result").get(0).path("values").size()).isGreaterThan(0);
+        // timestamps as Prometheus and KubeSphere write them (1700000000.5), never in exponent form (1.7000000005E9)
+        String raw = tessera.http("platform-admin").get(API + path).body();
+        assertThat(raw).containsPattern("\"values\":\\[\\[\\d{10}(\\.\\d+)?,\"").doesNotContainPattern("\\d[eE][+-]?\\d");
     }
 
     @Test
@@ -318,27 +322,29 @@ class MonitoringIT {
             });
         }
         String base = tessera.baseUri().toString().replaceAll("/$", "");
-        try (ConsoleBrowser browser = new ConsoleBrowser()) {
-            browser.driver.manage().timeouts().scriptTimeout(java.time.Duration.ofSeconds(10));
+        try (ConsoleBrowser browser = new ConsoleBrowser(java.time.Duration.ofSeconds(60))) {
+            browser.driver().manage().timeouts().scriptTimeout(java.time.Duration.ofSeconds(10));
             try {
-                var driver = browser.driver;
-                driver.get(base + "/#/login");
-                browser.wait.until(d -> d.findElement(org.openqa.selenium.By.id("username"))).sendKeys("ui-admin");
-                driver.findElement(org.openqa.selenium.By.id("password")).sendKeys("Tessera-Ui-1");
-                driver.findElement(org.openqa.selenium.By.id("login-submit")).click();
+                var driver = browser.driver();
+                browser.signIn(base, "ui-admin", "Tessera-Ui-1");
                 // the extension's menu entry, titled from its module's locales: entries and locales are loaded
-                browser.wait.until(d -> !d.findElements(org.openqa.selenium.By.linkText("Cluster Status")).isEmpty());
+                browser.waiting().until(d -> !d.findElements(org.openqa.selenium.By.linkText("Cluster Status")).isEmpty());
 
                 driver.get(base + "/#/workspaces/retail/projects/shop");
                 assertChartOf(browser, "CPU usage (cores)");
+                // hundreds of MiB: written out, not as 5.243e+8
+                String memory = browser.driver().findElements(org.openqa.selenium.By.cssSelector("section.tsr-metrics figcaption")).stream()
+                        .map(org.openqa.selenium.WebElement::getText).filter(c -> c.startsWith("Memory usage (bytes): ")).findFirst()
+                        .orElseThrow();
+                assertThat(memory).matches("Memory usage \\(bytes\\): [1-9][0-9]{2}(,[0-9]{3}){2}");
 
                 driver.get(base + "/#/workspaces/retail/projects/shop/deployments/web");
-                browser.wait.until(d -> !d.findElements(org.openqa.selenium.By.cssSelector("#workload-pods-table tr[data-name]")).isEmpty());
+                browser.waiting().until(d -> !d.findElements(org.openqa.selenium.By.cssSelector("#workload-pods-table tr[data-name]")).isEmpty());
                 assertThat(driver.findElements(org.openqa.selenium.By.cssSelector("#workload-pods-table tr[data-name]")))
                         .extracting(e -> e.getAttribute("data-name")).containsExactlyInAnyOrder("web-7d9f-a", "web-7d9f-b");
                 assertChartOf(browser, "CPU usage (cores)");
             } catch (RuntimeException | AssertionError e) {
-                Object watch = browser.driver.executeAsyncScript(
+                Object watch = browser.driver().executeAsyncScript(
                         "const done = arguments[arguments.length - 1];"
                         + "const tok = JSON.parse(sessionStorage.getItem('tessera.token') || '{}').access_token;"
                         + "const ctl = new AbortController(); setTimeout(() => ctl.abort(), 4000);"
@@ -347,18 +353,18 @@ class MonitoringIT {
                         + " const rd = r.body.getReader(); try { for (;;) { const x = await rd.read(); if (x.done) break;"
                         + " s += new TextDecoder().decode(x.value); } } catch (x) { s += ' [' + x.name + ']'; } done(s.slice(0, 600)); },"
                         + " x => done('fetch failed: ' + x));");
-                throw new AssertionError(e.getMessage() + "\nwatch stream: " + watch + "\nat " + browser.driver.getCurrentUrl() + "\npage: "
-                        + browser.driver.findElement(org.openqa.selenium.By.tagName("body")).getText() + "\nconsole:\n" + browser.consoleLog(), e);
+                throw new AssertionError(e.getMessage() + "\nwatch stream: " + watch + "\nat " + browser.driver().getCurrentUrl() + "\npage: "
+                        + browser.driver().findElement(org.openqa.selenium.By.tagName("body")).getText() + "\nconsole:\n" + browser.consoleLog(), e);
             }
         }
     }
 
     /** Opens the Monitoring tab and waits until the chart titled {@code title} draws a line of at least two points. */
     static void assertChartOf(ConsoleBrowser browser, String title) {
-        var tab = browser.wait.until(d -> d.findElements(org.openqa.selenium.By.cssSelector("[role=tab]")).stream()
+        var tab = browser.waiting().until(d -> d.findElements(org.openqa.selenium.By.cssSelector("[role=tab]")).stream()
                 .filter(b -> b.getText().equals("Monitoring")).findFirst().orElse(null));
         tab.click();
-        String d = browser.wait.until(driver -> driver.findElements(org.openqa.selenium.By.cssSelector("section.tsr-metrics figure")).stream()
+        String d = browser.waiting().until(driver -> driver.findElements(org.openqa.selenium.By.cssSelector("section.tsr-metrics figure")).stream()
                 .filter(f -> f.findElement(org.openqa.selenium.By.tagName("figcaption")).getText().startsWith(title + ": "))
                 .map(f -> f.findElement(org.openqa.selenium.By.tagName("path")).getAttribute("d"))
                 .filter(path -> path != null && path.contains("L")).findFirst().orElse(null));

@@ -1,5 +1,6 @@
 package io.tessera.extensions.notification;
 
+import io.tessera.extensions.json.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;

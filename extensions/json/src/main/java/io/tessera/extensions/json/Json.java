@@ -1,17 +1,21 @@
-package io.tessera.extensions.notification;
+package io.tessera.extensions.json;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A small JSON reader and writer. Prometheus and Alertmanager read YAML configuration, and JSON is
- * YAML, so generated rule files and Alertmanager configuration are written as JSON. The host exports no JSON binding to extensions
- * (only Jackson's annotations), and embedding Jackson would double the bundle for two endpoints'
- * worth of parsing; responses are written back as maps and serialized by the host.
+ * A small JSON reader and writer for the first-party extensions' talks with Prometheus,
+ * Alertmanager and webhooks (Prometheus and Alertmanager read YAML configuration, and JSON is
+ * YAML, so generated rule files and Alertmanager configuration are written as JSON). The host
+ * exports no JSON binding to extensions (only Jackson's annotations), and embedding Jackson would
+ * multiply each bundle's size for this much parsing; so each extension bundle embeds this package
+ * privately (its bnd.bnd {@code Private-Package}). Not part of the extension API: what an
+ * extension answers is written back as maps and serialized by the host.
  */
-final class Json {
+public final class Json {
 
     private final String s;
     private int i;
@@ -20,7 +24,11 @@ final class Json {
         this.s = s;
     }
 
-    static Object parse(String text) {
+    /**
+     * Maps (insertion-ordered), lists, strings, numbers (Long, or BigDecimal with a fraction or
+     * exponent), booleans and null; bad JSON: IllegalArgumentException.
+     */
+    public static Object parse(String text) {
         Json p = new Json(text);
         p.ws();
         Object v = p.value();
@@ -32,7 +40,7 @@ final class Json {
     }
 
     /** Serializes maps, lists, strings, numbers, booleans and null. */
-    static String write(Object v) {
+    public static String write(Object v) {
         StringBuilder b = new StringBuilder();
         write(b, v);
         return b.toString();
@@ -65,6 +73,10 @@ final class Json {
                 write(b, o);
             }
             b.append(']');
+        } else if (v instanceof BigDecimal d) {
+            b.append(d.toPlainString());
+        } else if ((v instanceof Double || v instanceof Float) && Double.isFinite(((Number) v).doubleValue())) {
+            b.append(new BigDecimal(v.toString()).toPlainString()); // 1.2E9 → 1200000000.0's digits, no exponent
         } else if (v instanceof Number || v instanceof Boolean) {
             b.append(v);
         } else {
@@ -197,7 +209,10 @@ final class Json {
         }
         String n = s.substring(start, i);
         if (n.contains(".") || n.contains("e") || n.contains("E")) {
-            return Double.parseDouble(n);
+            // a BigDecimal, not a double: the host writes a double of 10^7 or more in exponent form
+            // (Prometheus' timestamp 1700000000.5 would come back as 1.7000000005E9)
+            BigDecimal d = new BigDecimal(n);
+            return d.scale() < 0 ? d.setScale(0) : d;
         }
         return Long.parseLong(n);
     }
