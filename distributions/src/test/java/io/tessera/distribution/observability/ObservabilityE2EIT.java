@@ -61,7 +61,9 @@ class ObservabilityE2EIT {
 
     static {
         try {
-            mail = new GreenMail(new ServerSetup(Daemons.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+            ServerSetup smtp = new ServerSetup(Daemons.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
+            smtp.setServerStartupTimeout(30_000); // GreenMail's 2 s ran out on a busy CI machine
+            mail = new GreenMail(smtp);
             mail.setUser("alerts@example.com", "alerts-bot", "smtp-secret");
             mail.start();
             hookServer = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

@@ -71,8 +71,12 @@ class NotificationIT {
 
     @BeforeAll
     static void receivers() throws Exception {
-        mail = new GreenMail(new ServerSetup[] {new ServerSetup(freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTPS),
-            new ServerSetup(freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP)});
+        ServerSetup[] setups = {new ServerSetup(freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTPS),
+            new ServerSetup(freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP)};
+        for (ServerSetup setup : setups) {
+            setup.setServerStartupTimeout(30_000); // GreenMail's 2 s ran out on a busy CI machine
+        }
+        mail = new GreenMail(setups);
         mail.setUser("alerts@example.com", "alerts-bot", SMTP_PASSWORD);
         mail.start();
         startTls = new StartTlsFront(mail.getSmtp().getPort());
