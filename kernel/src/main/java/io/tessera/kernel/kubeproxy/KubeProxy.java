@@ -33,6 +33,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +61,9 @@ public final class KubeProxy {
     static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "proxy-authenticate",
             "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length", "expect",
             "http2-settings");
+
+    static final Duration REQUEST_IDLE = Duration.ofMinutes(2);
+    static final Duration STREAM_IDLE = Duration.ofMinutes(30);
 
     private final Supplier<Upstream> upstream;
     private final Supplier<Authorizer> authorizer;
@@ -112,15 +116,25 @@ public final class KubeProxy {
         threads.setName("tessera-kubeproxy");
         threads.setDaemon(true);
         connector.setExecutor(threads);
-        HttpClient http = new HttpClient(new HttpClientTransportOverHTTP(connector));
+        HttpClientTransportOverHTTP transport = new HttpClientTransportOverHTTP(connector);
+        // The relay's listeners never block (Relay: non-blocking copy, demand-driven), so the
+        // selector thread that read the API server's bytes may run them itself instead of handing
+        // each read to another thread
+        transport.setInvocationType(Invocable.InvocationType.NON_BLOCKING);
+        HttpClient http = new HttpClient(transport);
         http.setExecutor(threads);
         http.setFollowRedirects(false);
         // the caller's own User-Agent is forwarded; bodies pass through as the API server sent them
         http.setUserAgentField(null);
         http.getContentDecoderFactories().clear();
-        // a watch or `logs -f` may be quiet for minutes; Kubernetes ends a watch itself (timeoutSeconds)
-        http.setIdleTimeout(Duration.ofMinutes(30).toMillis());
+        // Ordinary requests; a stream raises its own (Relay.send). Lowering a connection's idle
+        // timeout re-schedules its timer, raising it does not, so the common case is the default.
+        http.setIdleTimeout(REQUEST_IDLE.toMillis());
         http.setMaxConnectionsPerDestination(256);
+        // 64 KiB reads (Jetty's default is 16): a list arrives in a few large pieces, so the relay
+        // makes fewer reads and writes and the caller is woken fewer times; 64 KiB is the largest
+        // size the client's default buffer pool keeps for re-use
+        http.setResponseBufferSize(64 * 1024);
         try {
             http.start();
         } catch (Exception e) {
@@ -316,11 +330,13 @@ public final class KubeProxy {
             // the caller went away (kubectl stopped watching): stop reading from the API server too
             request.addFailureListener(x -> out.abort(x));
             if (streaming) {
-                out.idleTimeout(30, TimeUnit.MINUTES);
-            } else {
-                out.idleTimeout(2, TimeUnit.MINUTES);
+                // a watch or `logs -f` may be quiet for minutes; Kubernetes ends a watch itself (timeoutSeconds)
+                out.idleTimeout(STREAM_IDLE.toMillis(), TimeUnit.MILLISECONDS);
             }
-            out.onResponseListener(this).send(this);
+            // send(listener) registers every part of a Response.Listener (headers, content source,
+            // complete); registering it again with onResponseListener made two content consumers,
+            // which Jetty serves through a demultiplexer that waits for both on every chunk
+            out.send(this);
         }
 
         @Override
