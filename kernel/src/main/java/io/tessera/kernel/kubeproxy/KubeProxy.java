@@ -197,7 +197,7 @@ public final class KubeProxy {
         org.eclipse.jetty.client.Request out = client(up).newRequest(target).method(request.getMethod());
         out.headers(h -> {
             for (HttpField f : request.getHeaders()) {
-                if (forwardable(f.getName())) {
+                if (forwardableLowerCase(f.getLowerCaseName())) {
                     h.add(f);
                 }
             }
@@ -406,7 +406,10 @@ public final class KubeProxy {
     }
 
     static boolean forwardable(String name) {
-        String n = name.toLowerCase(Locale.ROOT);
+        return forwardableLowerCase(name.toLowerCase(Locale.ROOT));
+    }
+
+    private static boolean forwardableLowerCase(String n) {
         return !HOP_BY_HOP.contains(n) && !n.equals("authorization") && !n.startsWith("impersonate-")
                 && !n.equals("x-kubesphere-authorization") && !n.equals("cookie");
     }
