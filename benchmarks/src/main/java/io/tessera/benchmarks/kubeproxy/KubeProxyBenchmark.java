@@ -45,9 +45,12 @@ public final class KubeProxyBenchmark implements Benchmark {
     private static final byte[] SSAR_BODY = ("{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SelfSubjectAccessReview\","
             + "\"spec\":{\"resourceAttributes\":{\"verb\":\"list\",\"resource\":\"configmaps\",\"namespace\":\"bench\"}}}")
             .getBytes(StandardCharsets.UTF_8);
-    /** Enough for the JIT to settle on both paths; fewer left the proxy's first compiled code in the medians. */
-    private static final int WARMUP = 300;
-    private static final int ROUNDS = 500;
+    /**
+     * Enough for the JIT to settle on every path (a round is four requests, ~2 ms idle); with fewer,
+     * compiler threads were still busy during the measured rounds on a loaded machine.
+     */
+    private static final int WARMUP = 1000;
+    private static final int ROUNDS = 1000;
     private static final int JDK_CLIENT_ROUNDS = 200;
 
     @Override
@@ -158,7 +161,7 @@ public final class KubeProxyBenchmark implements Benchmark {
         HttpRequest direct = HttpRequest.newBuilder(cluster.resolve(LIST)).build();
         double[] proxied = new double[JDK_CLIENT_ROUNDS];
         double[] straight = new double[JDK_CLIENT_ROUNDS];
-        for (int i = -WARMUP / 3; i < JDK_CLIENT_ROUNDS; i++) {
+        for (int i = -JDK_CLIENT_ROUNDS; i < JDK_CLIENT_ROUNDS; i++) {
             double p = time(http, viaProxy);
             double d = time(http, direct);
             if (i >= 0) {

@@ -393,8 +393,8 @@ public final class KubeProxy {
         if (declared > MAX_BODY) {
             throw new BodyTooLarge();
         }
-        if (declared == 0) {
-            return new byte[0];
+        if (declared == 0 || (declared < 0 && withoutBody(request))) {
+            return NO_BODY;
         }
         try (InputStream in = Content.Source.asInputStream(request)) {
             byte[] all = in.readNBytes(MAX_BODY + 1);
@@ -403,6 +403,17 @@ public final class KubeProxy {
             }
             return all;
         }
+    }
+
+    private static final byte[] NO_BODY = new byte[0];
+
+    /**
+     * An HTTP/1 request with neither {@code Content-Length} nor {@code Transfer-Encoding} has no
+     * body (RFC 9112 §6.3), which is every GET: nothing to read, and no read buffer to allocate.
+     */
+    private static boolean withoutBody(Request request) {
+        return request.getConnectionMetaData().getHttpVersion().getVersion() < 20
+                && !request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
     }
 
     static boolean forwardable(String name) {
