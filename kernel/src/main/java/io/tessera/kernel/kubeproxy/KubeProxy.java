@@ -25,6 +25,7 @@ import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.ClientConnector;
@@ -126,7 +127,10 @@ public final class KubeProxy {
         http.setFollowRedirects(false);
         // the caller's own User-Agent is forwarded; bodies pass through as the API server sent them
         http.setUserAgentField(null);
-        http.getContentDecoderFactories().clear();
+        // One client serves every user: a cookie the API server (or a service behind
+        // .../services/x/proxy) sets for one caller must never be sent with another's request.
+        // The Set-Cookie itself is relayed to its caller like any header.
+        http.setHttpCookieStore(new HttpCookieStore.Empty());
         // Ordinary requests; a stream raises its own (Relay.send). Lowering a connection's idle
         // timeout re-schedules its timer, raising it does not, so the common case is the default.
         http.setIdleTimeout(REQUEST_IDLE.toMillis());
@@ -140,6 +144,11 @@ public final class KubeProxy {
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the Kubernetes API client: " + e.getMessage(), e);
         }
+        // No content decoding, so no Accept-Encoding of the client's own: the caller's is forwarded
+        // as sent and a compressed answer reaches it as the API server sent it. Emptied after
+        // start, because start() installs every compression found on the class path (gzip) when
+        // the list is empty, which made the proxy ask for gzip on every request and decode it.
+        http.getContentDecoderFactories().clear();
         return http;
     }
 
@@ -238,7 +247,8 @@ public final class KubeProxy {
         org.eclipse.jetty.client.Request dryRun = client(up).newRequest(target).method(method).timeout(30, TimeUnit.SECONDS);
         dryRun.headers(h -> {
             for (HttpField f : request.getHeaders()) {
-                if (forwardable(f.getName()) && !f.is(HttpHeader.ACCEPT.asString())) {
+                // the dry run's answer is read here, so plain JSON: no Accept or Accept-Encoding of the caller's
+                if (forwardable(f.getName()) && !f.is(HttpHeader.ACCEPT.asString()) && !f.is(HttpHeader.ACCEPT_ENCODING.asString())) {
                     h.add(f);
                 }
             }
