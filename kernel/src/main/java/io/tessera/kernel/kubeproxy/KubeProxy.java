@@ -25,6 +25,7 @@ import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.ClientConnector;
@@ -33,6 +34,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +62,9 @@ public final class KubeProxy {
     static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "proxy-authenticate",
             "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length", "expect",
             "http2-settings");
+
+    static final Duration REQUEST_IDLE = Duration.ofMinutes(2);
+    static final Duration STREAM_IDLE = Duration.ofMinutes(30);
 
     private final Supplier<Upstream> upstream;
     private final Supplier<Authorizer> authorizer;
@@ -112,20 +117,38 @@ public final class KubeProxy {
         threads.setName("tessera-kubeproxy");
         threads.setDaemon(true);
         connector.setExecutor(threads);
-        HttpClient http = new HttpClient(new HttpClientTransportOverHTTP(connector));
+        HttpClientTransportOverHTTP transport = new HttpClientTransportOverHTTP(connector);
+        // The relay's listeners never block (Relay: non-blocking copy, demand-driven), so the
+        // selector thread that read the API server's bytes may run them itself instead of handing
+        // each read to another thread
+        transport.setInvocationType(Invocable.InvocationType.NON_BLOCKING);
+        HttpClient http = new HttpClient(transport);
         http.setExecutor(threads);
         http.setFollowRedirects(false);
         // the caller's own User-Agent is forwarded; bodies pass through as the API server sent them
         http.setUserAgentField(null);
-        http.getContentDecoderFactories().clear();
-        // a watch or `logs -f` may be quiet for minutes; Kubernetes ends a watch itself (timeoutSeconds)
-        http.setIdleTimeout(Duration.ofMinutes(30).toMillis());
+        // One client serves every user: a cookie the API server (or a service behind
+        // .../services/x/proxy) sets for one caller must never be sent with another's request.
+        // The Set-Cookie itself is relayed to its caller like any header.
+        http.setHttpCookieStore(new HttpCookieStore.Empty());
+        // Ordinary requests; a stream raises its own (Relay.send). Lowering a connection's idle
+        // timeout re-schedules its timer, raising it does not, so the common case is the default.
+        http.setIdleTimeout(REQUEST_IDLE.toMillis());
         http.setMaxConnectionsPerDestination(256);
+        // 64 KiB reads (Jetty's default is 16): a list arrives in a few large pieces, so the relay
+        // makes fewer reads and writes and the caller is woken fewer times; 64 KiB is the largest
+        // size the client's default buffer pool keeps for re-use
+        http.setResponseBufferSize(64 * 1024);
         try {
             http.start();
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the Kubernetes API client: " + e.getMessage(), e);
         }
+        // No content decoding, so no Accept-Encoding of the client's own: the caller's is forwarded
+        // as sent and a compressed answer reaches it as the API server sent it. Emptied after
+        // start, because start() installs every compression found on the class path (gzip) when
+        // the list is empty, which made the proxy ask for gzip on every request and decode it.
+        http.getContentDecoderFactories().clear();
         return http;
     }
 
@@ -183,7 +206,7 @@ public final class KubeProxy {
         org.eclipse.jetty.client.Request out = client(up).newRequest(target).method(request.getMethod());
         out.headers(h -> {
             for (HttpField f : request.getHeaders()) {
-                if (forwardable(f.getName())) {
+                if (forwardableLowerCase(f.getLowerCaseName())) {
                     h.add(f);
                 }
             }
@@ -224,7 +247,8 @@ public final class KubeProxy {
         org.eclipse.jetty.client.Request dryRun = client(up).newRequest(target).method(method).timeout(30, TimeUnit.SECONDS);
         dryRun.headers(h -> {
             for (HttpField f : request.getHeaders()) {
-                if (forwardable(f.getName()) && !f.is(HttpHeader.ACCEPT.asString())) {
+                // the dry run's answer is read here, so plain JSON: no Accept or Accept-Encoding of the caller's
+                if (forwardable(f.getName()) && !f.is(HttpHeader.ACCEPT.asString()) && !f.is(HttpHeader.ACCEPT_ENCODING.asString())) {
                     h.add(f);
                 }
             }
@@ -316,11 +340,13 @@ public final class KubeProxy {
             // the caller went away (kubectl stopped watching): stop reading from the API server too
             request.addFailureListener(x -> out.abort(x));
             if (streaming) {
-                out.idleTimeout(30, TimeUnit.MINUTES);
-            } else {
-                out.idleTimeout(2, TimeUnit.MINUTES);
+                // a watch or `logs -f` may be quiet for minutes; Kubernetes ends a watch itself (timeoutSeconds)
+                out.idleTimeout(STREAM_IDLE.toMillis(), TimeUnit.MILLISECONDS);
             }
-            out.onResponseListener(this).send(this);
+            // send(listener) registers every part of a Response.Listener (headers, content source,
+            // complete); registering it again with onResponseListener made two content consumers,
+            // which Jetty serves through a demultiplexer that waits for both on every chunk
+            out.send(this);
         }
 
         @Override
@@ -377,8 +403,8 @@ public final class KubeProxy {
         if (declared > MAX_BODY) {
             throw new BodyTooLarge();
         }
-        if (declared == 0) {
-            return new byte[0];
+        if (declared == 0 || (declared < 0 && withoutBody(request))) {
+            return NO_BODY;
         }
         try (InputStream in = Content.Source.asInputStream(request)) {
             byte[] all = in.readNBytes(MAX_BODY + 1);
@@ -389,8 +415,22 @@ public final class KubeProxy {
         }
     }
 
+    private static final byte[] NO_BODY = new byte[0];
+
+    /**
+     * An HTTP/1 request with neither {@code Content-Length} nor {@code Transfer-Encoding} has no
+     * body (RFC 9112 §6.3), which is every GET: nothing to read, and no read buffer to allocate.
+     */
+    private static boolean withoutBody(Request request) {
+        return request.getConnectionMetaData().getHttpVersion().getVersion() < 20
+                && !request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+    }
+
     static boolean forwardable(String name) {
-        String n = name.toLowerCase(Locale.ROOT);
+        return forwardableLowerCase(name.toLowerCase(Locale.ROOT));
+    }
+
+    private static boolean forwardableLowerCase(String n) {
         return !HOP_BY_HOP.contains(n) && !n.equals("authorization") && !n.startsWith("impersonate-")
                 && !n.equals("x-kubesphere-authorization") && !n.equals("cookie");
     }

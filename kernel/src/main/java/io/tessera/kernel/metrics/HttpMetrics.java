@@ -47,6 +47,8 @@ public final class HttpMetrics {
                 .name("tessera_http_request_duration_seconds")
                 .help("HTTP request latency by route group")
                 .labelNames("route")
+                // the text format shows classic buckets only; native ones cost every request a second observation
+                .classicOnly()
                 .register(registry);
         registerJvmMetrics(registry);
     }

@@ -18,11 +18,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Issues and verifies KubeSphere-shaped JWTs (reference §1.2): HS256 access and refresh tokens,
  * RS256 ID tokens. Verification checks signature, type, expiry and clock skew only; whether the
  * token was revoked is {@link RevocationList}'s and the authenticator's business.
+ *
+ * <p>Access tokens are sent with every request, so their verified claims are remembered by the
+ * token's text ({@link #verified}): a token seen again skips the parse and the HMAC, never the
+ * expiry check. That is safe because nothing else about a given string can change while this
+ * service's key stays the same; revocation, password changes and disabled users are checked by
+ * the authenticator on every request, after this, so they take effect at once.
  */
 public final class TokenService {
 
@@ -32,6 +39,13 @@ public final class TokenService {
     private final MACSigner signer;
     private final MACVerifier verifier;
     private final Clock clock;
+    /**
+     * Verified access and static tokens by their text. Bounded: when full it is emptied (the next
+     * requests verify again), so memory stays small whatever callers send; only tokens that verified
+     * are ever added, so invalid ones cannot fill it.
+     */
+    private final Map<String, TokenClaims> verified = new ConcurrentHashMap<>();
+    static final int MAX_REMEMBERED = 4096;
 
     public TokenService(SigningKeys keys, Clock clock) {
         this.keys = keys;
@@ -140,6 +154,25 @@ public final class TokenService {
     }
 
     public TokenClaims verify(String token) throws InvalidTokenException {
+        TokenClaims known = verified.get(token);
+        if (known != null) {
+            if (known.expiresAt() != null && !clock.instant().isBefore(known.expiresAt())) {
+                verified.remove(token);
+                throw new InvalidTokenException("token expired");
+            }
+            return known;
+        }
+        TokenClaims claims = parseAndCheck(token);
+        if (TokenClaims.ACCESS.equals(claims.tokenType()) || TokenClaims.STATIC.equals(claims.tokenType())) {
+            if (verified.size() >= MAX_REMEMBERED) {
+                verified.clear();
+            }
+            verified.put(token, claims);
+        }
+        return claims;
+    }
+
+    private TokenClaims parseAndCheck(String token) throws InvalidTokenException {
         SignedJWT jwt;
         try {
             jwt = SignedJWT.parse(token);

@@ -71,6 +71,59 @@ class TokenServiceTest {
     }
 
     @Test
+    void aRememberedAccessTokenStillExpiresOnTime() throws Exception {
+        Instant issued = Instant.parse("2026-01-01T00:00:00Z");
+        MovingClock clock = new MovingClock(issued);
+        TokenService tokens = new TokenService(keys, clock);
+        String jwt = tokens.issue("http://x", "bob", TokenClaims.ACCESS, Duration.ofMinutes(10), Map.of(), Instant.EPOCH);
+        TokenClaims first = tokens.verify(jwt);
+        clock.now = issued.plus(Duration.ofMinutes(9));
+        assertThat(tokens.verify(jwt)).isEqualTo(first);
+        clock.now = issued.plus(Duration.ofMinutes(10));
+        assertThatThrownBy(() -> tokens.verify(jwt)).hasMessageContaining("expired");
+        assertThatThrownBy(() -> tokens.verify(jwt)).hasMessageContaining("expired");
+    }
+
+    @Test
+    void manyTokensStayVerifiableBeyondTheRememberedBound() throws Exception {
+        Instant now = Instant.parse("2026-01-01T00:00:00Z");
+        TokenService tokens = at(now);
+        String first = tokens.issue("http://x", "u0", TokenClaims.ACCESS, Duration.ofHours(1), Map.of(), Instant.EPOCH);
+        tokens.verify(first);
+        for (int i = 1; i <= TokenService.MAX_REMEMBERED; i++) {
+            tokens.verify(tokens.issue("http://x", "u" + i, TokenClaims.ACCESS, Duration.ofHours(1), Map.of(), Instant.EPOCH));
+        }
+        assertThat(tokens.verify(first).username()).isEqualTo("u0");
+        String[] parts = first.split("\\.");
+        assertThatThrownBy(() -> tokens.verify(parts[0] + "." + parts[1] + "." + parts[2].substring(1)))
+                .hasMessageContaining("signature");
+    }
+
+    /** A clock the test moves. */
+    static final class MovingClock extends Clock {
+        volatile Instant now;
+
+        MovingClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    @Test
     void iatIsNeverBeforeTheUsersRevocationMark() throws Exception {
         Instant now = Instant.parse("2026-01-01T00:00:00.400Z");
         Instant mark = Instant.ofEpochSecond(now.getEpochSecond() + 1);
