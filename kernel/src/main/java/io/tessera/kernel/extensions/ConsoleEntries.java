@@ -246,15 +246,7 @@ final class ConsoleEntries {
     }
 
     private static Response notFound(String message) {
-        Map<String, Object> status = new LinkedHashMap<>();
-        status.put("kind", "Status");
-        status.put("apiVersion", "v1");
-        status.put("metadata", Map.of());
-        status.put("status", "Failure");
-        status.put("message", message);
-        status.put("reason", "NotFound");
-        status.put("code", 404);
-        return Response.status(404).type(MediaType.APPLICATION_JSON).entity(status).build();
+        return Forwarder.status(404, "NotFound", message);
     }
 
     /**
