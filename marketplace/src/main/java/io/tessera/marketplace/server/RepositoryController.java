@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -486,16 +487,27 @@ final class RepositoryController implements AutoCloseable {
 
     /** Merges fields into an object's status (keeping what the runtime wrote there, e.g. installedVersion). */
     private void mergeStatus(ResourceDefinitionContext rdc, String name, Map<String, Object> fields) {
+        updateStatus(rdc, name, status -> {
+            status.putAll(fields);
+            status.values().removeIf(Objects::isNull);
+            return status;
+        });
+    }
+
+    /**
+     * Reads the object, hands a copy of its status to {@code change}, and writes the result back
+     * unless it is the same; a conflict (another writer in between) is retried on a fresh read, five
+     * times at most. A missing object is left alone.
+     */
+    private void updateStatus(ResourceDefinitionContext rdc, String name, UnaryOperator<Map<String, Object>> change) {
         for (int attempt = 0; attempt < 5; attempt++) {
             var ops = client.genericKubernetesResources(rdc);
             GenericKubernetesResource fresh = ops.withName(name).get();
             if (fresh == null) {
                 return;
             }
-            Map<String, Object> status = new LinkedHashMap<>(CatalogTypes.map(fresh, "status"));
-            Map<String, Object> before = new LinkedHashMap<>(status);
-            status.putAll(fields);
-            status.values().removeIf(Objects::isNull);
+            Map<String, Object> before = CatalogTypes.map(fresh, "status");
+            Map<String, Object> status = change.apply(new LinkedHashMap<>(before));
             if (status.equals(before)) {
                 return;
             }
@@ -519,20 +531,13 @@ final class RepositoryController implements AutoCloseable {
             t = requested;
         }
         String time = t.toString();
-        for (int attempt = 0; attempt < 5; attempt++) {
-            var ops = client.genericKubernetesResources(CatalogTypes.REPOSITORIES);
-            GenericKubernetesResource fresh = ops.withName(name).get();
-            if (fresh == null) {
-                return;
-            }
-            Map<String, Object> old = CatalogTypes.map(fresh, "status");
-            Map<String, Object> status = new LinkedHashMap<>(old);
+        updateStatus(CatalogTypes.REPOSITORIES, name, status -> {
             status.put("lastSyncTime", time);
             if (extensionCount != null) {
                 status.put("extensionCount", extensionCount);
             }
             String transition = time;
-            if (old.get("conditions") instanceof List<?> l) {
+            if (status.get("conditions") instanceof List<?> l) {
                 for (Object o : l) {
                     if (o instanceof Map<?, ?> c && "Synced".equals(c.get("type")) && synced.equals(c.get("status"))
                             && c.get("lastTransitionTime") instanceof String lt) {
@@ -547,16 +552,8 @@ final class RepositoryController implements AutoCloseable {
             condition.put("message", message == null ? "" : message);
             condition.put("lastTransitionTime", transition);
             status.put("conditions", List.of(condition));
-            fresh.setAdditionalProperty("status", status);
-            try {
-                ops.resource(fresh).updateStatus();
-                return;
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 409) {
-                    throw e;
-                }
-            }
-        }
+            return status;
+        });
     }
 
     /** A deleted Repository takes its Extensions and ExtensionVersions along (owner references do the same on a real cluster). */
