@@ -40,7 +40,10 @@ public final class UpProcess implements AutoCloseable {
         this.launchedNanos = launchedNanos;
     }
 
-    /** Starts {@code tessera up --port <free> --data-dir dataDir [settings…]}, with no TESSERA_* or KUBECONFIG from this environment. */
+    /**
+     * Starts {@code tessera up --port <free> --data-dir dataDir [--set setting…]}, with no KUBECONFIG
+     * and no TESSERA_* from this environment but TESSERA_JAVA_OPTS.
+     */
     public static UpProcess launch(Path dataDir, String... settings) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return start(new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), Tessera.class.getName())), null, dataDir, settings);
@@ -49,7 +52,7 @@ public final class UpProcess implements AutoCloseable {
     /**
      * Starts the built distribution's {@code bin/tessera up} (the shipped launcher with its JVM options,
      * including its class-data archive, kept under {@code cacheHome} as the launcher keeps it under
-     * {@code XDG_CACHE_HOME}), otherwise as {@link #launch}.
+     * {@code XDG_CACHE_HOME}; {@code null}: this environment's), otherwise as {@link #launch}.
      */
     public static UpProcess launchDistribution(Path cacheHome, Path dataDir, String... settings) throws IOException {
         return start(new ArrayList<>(List.of(Distribution.launcher().toString())), cacheHome, dataDir, settings);
@@ -67,7 +70,8 @@ public final class UpProcess implements AutoCloseable {
                 .redirectOutput(dataDir.resolve("stdout.log").toFile())
                 .redirectError(dataDir.resolve("stderr.log").toFile());
         builder.environment().remove("KUBECONFIG");
-        builder.environment().keySet().removeIf(name -> name.startsWith("TESSERA_"));
+        // TESSERA_JAVA_OPTS is the launcher's (a JVM option measured on purpose); the kernel ignores it
+        builder.environment().keySet().removeIf(name -> name.startsWith("TESSERA_") && !name.equals("TESSERA_JAVA_OPTS"));
         if (cacheHome != null) {
             builder.environment().put("XDG_CACHE_HOME", cacheHome.toString());
         }

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.tessera.benchmarks.Benchmark;
+import io.tessera.benchmarks.harness.UpProcess;
 import io.tessera.kernel.iam.api.IamTypes;
 import io.tessera.kernel.tenancy.api.TenancyTypes;
 import java.net.URI;
@@ -77,14 +78,14 @@ public final class TenancyBenchmark implements Benchmark {
     public List<Row> run() throws Exception {
         Path tessera = io.tessera.benchmarks.harness.Distribution.launcher();
         Path dir = Files.createTempDirectory("tessera-bench-tenancy");
-        Process cluster = launch(dir.resolve("cluster.log"), false, tessera.toString(), "dev-cluster", "--data-dir",
+        Process cluster = launch(dir.resolve("cluster.log"), tessera.toString(), "dev-cluster", "--data-dir",
                 dir.resolve("cluster").toString(), "--port", "0");
         try {
             Path kubeconfig = awaitServing(cluster, dir.resolve("cluster.log"));
             try (KubernetesClient client = new KubernetesClientBuilder()
                     .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig))).build()) {
                 // the kernel applies the CRDs: start it once to have them, then load in bulk with no kernel running
-                try (KernelProcess first = KernelProcess.start(tessera, kubeconfig, dir.resolve("kernel-crds"))) {
+                try (UpProcess first = kernel(kubeconfig, dir.resolve("kernel-crds"))) {
                     first.awaitReady(Duration.ofMinutes(10));
                 }
                 long loadStart = System.nanoTime();
@@ -93,12 +94,12 @@ public final class TenancyBenchmark implements Benchmark {
                 int workspaceRolesWanted = workspaces * client.genericKubernetesResources(IamTypes.BUILTIN_ROLES)
                         .withLabel(IamTypes.LABEL_SCOPE, "workspace").list().getItems().size();
 
-                try (KernelProcess kernel = KernelProcess.start(tessera, kubeconfig, dir.resolve("kernel"))) {
+                try (UpProcess kernel = kernel(kubeconfig, dir.resolve("kernel"))) {
                     long kernelStart = System.nanoTime();
                     double readySeconds = kernel.awaitReady(Duration.ofMinutes(10));
                     HttpClient http = HttpClient.newHttpClient();
-                    String token = login(http, kernel.base, "bench", "Bench1234");
-                    URI page = kernel.base.resolve("/kapis/tenant.kubesphere.io/v1beta1/workspacetemplates?page=1&limit=10");
+                    String token = login(http, kernel.base(), "bench", "Bench1234");
+                    URI page = kernel.base().resolve("/kapis/tenant.kubesphere.io/v1beta1/workspacetemplates?page=1&limit=10");
                     // the user's membership reaches the kernel through informers: wait for it
                     while (!get(http, page, token).contains("\"totalItems\":1")) {
                         Thread.sleep(200);
@@ -118,11 +119,11 @@ public final class TenancyBenchmark implements Benchmark {
                     boolean settled = settling.await(kernelStart + SETTLE_LIMIT.toNanos());
                     double settleSeconds = (settling.doneAt - kernelStart) / 1e9;
                     // the writes are done; IAM's aggregation still checks every new role: measure "settled" once the kernel is idle
-                    long idleAt = settled ? kernel.awaitIdle(kernelStart + SETTLE_LIMIT.toNanos()) : -1;
+                    long idleAt = settled ? awaitIdle(kernel, kernelStart + SETTLE_LIMIT.toNanos()) : -1;
                     double idleSeconds = idleAt < 0 ? -1 : (idleAt - kernelStart) / 1e9;
                     double idleCpuSeconds = kernel.cpuSeconds();
                     double[] steady = measure(http, page, token);
-                    Histogram heap = kernel.histogram();
+                    Histogram heap = histogram(kernel);
                     System.err.println("tenancy benchmark: the kernel's largest classes after a full GC\n" + heap.top);
                     String load = Files.readString(Path.of("/proc/loadavg")).trim();
                     List<Row> rows = new ArrayList<>();
@@ -162,98 +163,44 @@ public final class TenancyBenchmark implements Benchmark {
     }
 
     /** A process of the distribution's launcher, with its JVM options left as shipped (TESSERA_JAVA_OPTS passes through). */
-    private static Process launch(Path log, boolean append, String... command) throws java.io.IOException {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(append ? ProcessBuilder.Redirect.appendTo(log.toFile()) : ProcessBuilder.Redirect.to(log.toFile()));
+    private static Process launch(Path log, String... command) throws java.io.IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().remove("KUBECONFIG");
         builder.environment().keySet().removeIf(name -> name.startsWith("TESSERA_") && !name.equals("TESSERA_JAVA_OPTS"));
         return builder.start();
     }
 
-    /** {@code bin/tessera up --kubeconfig …} on the benchmark's cluster. */
-    private static final class KernelProcess implements AutoCloseable {
-        final Process process;
-        final URI base;
-        final Path dataDir;
+    /** {@code bin/tessera up --kubeconfig …} on the benchmark's cluster, as shipped. */
+    private static UpProcess kernel(Path kubeconfig, Path dataDir) throws java.io.IOException {
+        return UpProcess.launchDistribution(null, dataDir, "kubeconfig=" + kubeconfig);
+    }
 
-        private KernelProcess(Process process, URI base, Path dataDir) {
-            this.process = process;
-            this.base = base;
-            this.dataDir = dataDir;
-        }
-
-        static KernelProcess start(Path tessera, Path kubeconfig, Path dataDir) throws java.io.IOException {
-            int port;
-            try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-                port = socket.getLocalPort();
+    /** Polls the kernel's CPU time every 2 s until it used less than 5 % of a core over one interval; answers when (nanoTime), or -1 past the deadline. */
+    private static long awaitIdle(UpProcess kernel, long deadlineNanos) throws InterruptedException {
+        double last = kernel.cpuSeconds();
+        while (System.nanoTime() < deadlineNanos) {
+            Thread.sleep(2_000);
+            double now = kernel.cpuSeconds();
+            if (now - last < 0.1) {
+                return System.nanoTime();
             }
-            Files.createDirectories(dataDir);
-            Process p = launch(dataDir.resolve("kernel.log"), false, tessera.toString(), "up", "--kubeconfig", kubeconfig.toString(),
-                    "--port", Integer.toString(port), "--data-dir", dataDir.toString(), "--set", "server.https.port=0");
-            return new KernelProcess(p, URI.create("http://127.0.0.1:" + port), dataDir);
+            last = now;
         }
+        return -1;
+    }
 
-        double awaitReady(Duration max) throws Exception {
-            long start = System.nanoTime();
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-            while (System.nanoTime() - start < max.toNanos()) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("tessera up exited with " + process.exitValue() + ": " + tail(dataDir.resolve("kernel.log")));
-                }
-                try {
-                    if (http.send(HttpRequest.newBuilder(base.resolve("/readyz")).timeout(Duration.ofSeconds(2)).build(),
-                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                        return (System.nanoTime() - start) / 1e9;
-                    }
-                } catch (java.io.IOException notListeningYet) {
-                    // polled again
-                }
-                Thread.sleep(100);
-            }
-            throw new IllegalStateException("kernel not ready after " + max.toMinutes() + " min: " + tail(dataDir.resolve("kernel.log")));
+    /** The kernel's heap after the full GC that {@code jcmd GC.class_histogram} runs, and its largest classes. */
+    private static Histogram histogram(UpProcess kernel) throws Exception {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(kernel.pid()), "GC.class_histogram").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        Matcher total = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)").matcher(out);
+        if (!total.find()) {
+            throw new IllegalStateException("jcmd GC.class_histogram answered: " + out);
         }
-
-        /** Polls the kernel's CPU time every 2 s until it used less than 5 % of a core over one interval; answers when (nanoTime), or -1 past the deadline. */
-        long awaitIdle(long deadlineNanos) throws Exception {
-            double last = cpuSeconds();
-            while (System.nanoTime() < deadlineNanos) {
-                Thread.sleep(2_000);
-                double now = cpuSeconds();
-                if (now - last < 0.1) {
-                    return System.nanoTime();
-                }
-                last = now;
-            }
-            return -1;
-        }
-
-        /** utime + stime of the kernel's JVM so far ({@code bin/tessera} execs java, so this is its pid). */
-        double cpuSeconds() throws java.io.IOException {
-            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // fields 14 and 15, in clock ticks (100 Hz)
-        }
-
-        Histogram histogram() throws Exception {
-            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "GC.class_histogram").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            p.waitFor();
-            Matcher total = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)").matcher(out);
-            if (!total.find()) {
-                throw new IllegalStateException("jcmd GC.class_histogram answered: " + out);
-            }
-            String top = out.lines().limit(25).reduce("", (a, b) -> a + b + "\n");
-            return new Histogram(Long.parseLong(total.group(1)), top);
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            process.toHandle().destroy();
-            if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        }
+        String top = out.lines().limit(25).reduce("", (a, b) -> a + b + "\n");
+        return new Histogram(Long.parseLong(total.group(1)), top);
     }
 
     private record Histogram(long bytes, String top) {
@@ -267,12 +214,12 @@ public final class TenancyBenchmark implements Benchmark {
     private final class Settling extends Thread {
         private final KubernetesClient client;
         private final int workspaceRolesWanted;
-        private final KernelProcess kernel;
+        private final UpProcess kernel;
         private volatile boolean done;
         volatile long doneAt;
         volatile double cpuSeconds;
 
-        Settling(KubernetesClient client, int workspaceRolesWanted, KernelProcess kernel) {
+        Settling(KubernetesClient client, int workspaceRolesWanted, UpProcess kernel) {
             super("tenancy-settling");
             setDaemon(true);
             this.client = client;
@@ -293,7 +240,7 @@ public final class TenancyBenchmark implements Benchmark {
                         done = true;
                         return;
                     }
-                } catch (java.io.IOException | RuntimeException e) {
+                } catch (RuntimeException e) {
                     System.err.println("tenancy benchmark: settle poll failed, polling again: " + e);
                 }
                 try {
