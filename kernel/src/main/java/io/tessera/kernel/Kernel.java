@@ -4,6 +4,7 @@ import io.tessera.devcluster.DevCluster;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.tessera.extension.api.KernelInfo;
 import io.tessera.kernel.audit.AuditBus;
+import io.tessera.kernel.concurrent.DaemonThreads;
 import io.tessera.kernel.config.KernelConfig;
 import io.tessera.kernel.health.BuildInfo;
 import io.tessera.kernel.health.HealthEndpoints;
@@ -132,11 +133,7 @@ public final class Kernel implements AutoCloseable {
         }
 
         long httpUp = System.nanoTime();
-        ExecutorService threads = Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "kernel-boot");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService threads = Executors.newCachedThreadPool(DaemonThreads.named("kernel-boot"));
         CompletableFuture<KubeConnection> connecting = null;
         try {
             // The connection (and the embedded cluster behind it) opens while this thread starts

@@ -3,6 +3,7 @@ package io.tessera.kernel.extensions;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.tessera.extension.api.Extension;
 import io.tessera.kernel.audit.AuditBus;
+import io.tessera.kernel.concurrent.DaemonThreads;
 import io.tessera.kernel.kube.CrdInstaller;
 import io.tessera.kernel.osgi.FelixHost;
 import java.io.ByteArrayInputStream;
@@ -51,11 +52,7 @@ final class ExtensionRuntime implements AutoCloseable {
     private final Path workDir;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     private final Runnable changed;
-    private final ExecutorService preparer = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "extensions-prepare");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService preparer = Executors.newCachedThreadPool(DaemonThreads.named("extensions-prepare"));
 
     private final String replicaId;
 

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.tessera.kernel.concurrent.DaemonThreads;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -36,11 +37,7 @@ final class InstallPlanController implements AutoCloseable {
     private final RepositoryLoader repository;
     private final ExtensionRuntime runtime;
     private final ReplicaRegistry replicas;
-    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "extensions-installplans");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("extensions-installplans"));
     private final Map<String, Boolean> queued = new ConcurrentHashMap<>();
     /** plan name → the desired state whose last attempt failed; not retried until the spec changes. */
     private final Map<String, String> failed = new ConcurrentHashMap<>();

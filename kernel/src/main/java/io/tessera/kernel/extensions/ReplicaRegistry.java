@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.tessera.kernel.concurrent.DaemonThreads;
 import java.time.ZonedDateTime;
 import java.util.Map;
 import java.util.UUID;
@@ -37,11 +38,7 @@ final class ReplicaRegistry implements AutoCloseable {
 
     private final KubernetesClient client;
     private final String id = "kernel-" + UUID.randomUUID().toString().substring(0, 8);
-    private final ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "extensions-replica-lease");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("extensions-replica-lease"));
     private volatile Map<String, String> served = Map.of();
     private final Map<String, Map<String, String>> failures = new java.util.concurrent.ConcurrentSkipListMap<>();
 

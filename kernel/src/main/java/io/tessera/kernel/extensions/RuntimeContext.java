@@ -11,6 +11,7 @@ import io.tessera.extension.api.User;
 import io.tessera.extension.api.http.KapisRoutes;
 import io.tessera.extension.api.kube.Reconciler;
 import io.tessera.extension.api.kube.ScopedClient;
+import io.tessera.kernel.concurrent.DaemonThreads;
 import io.tessera.kernel.config.KernelConfig;
 import io.tessera.kernel.kube.LeaderGate;
 import io.tessera.kernel.security.UserInfo;
@@ -68,17 +69,10 @@ final class RuntimeContext implements ExtensionContext, AutoCloseable {
         this.scoped = scoped;
         this.config = config;
         this.logger = LoggerFactory.getLogger("extension." + manifest.name());
-        this.probes = Executors.newCachedThreadPool(daemon("extension-" + manifest.name() + "-health"));
-        this.healthTimer = Executors.newSingleThreadScheduledExecutor(daemon("extension-" + manifest.name() + "-health-timer"));
+        this.probes = Executors.newCachedThreadPool(DaemonThreads.named("extension-" + manifest.name() + "-health"));
+        this.healthTimer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("extension-" + manifest.name() + "-health-timer"));
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
-    }
 
     @Override
     public String name() {
@@ -223,11 +217,7 @@ final class RuntimeContext implements ExtensionContext, AutoCloseable {
         String g = group == null ? "" : group;
         scoped.check(g, version, plural, "list", null, null);
         scoped.check(g, version, plural, "watch", null, null);
-        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "extension-" + name() + "-" + plural);
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("extension-" + name() + "-" + plural));
         executors.add(executor);
         ResourceDefinitionContext rdc = new ResourceDefinitionContext.Builder().withGroup(g).withVersion(version)
                 .withPlural(plural).withNamespaced(true).build();

@@ -1,6 +1,7 @@
 package io.tessera.kernel.iam;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.tessera.kernel.concurrent.DaemonThreads;
 import io.tessera.kernel.config.KernelConfig;
 import io.tessera.kernel.iam.api.IamCrds;
 import io.tessera.kernel.iam.api.IamTypes;
@@ -79,11 +80,7 @@ public final class IamModule implements KernelModule {
         BootPhases phases = new BootPhases(LOG, "iam");
         // The signing keys (a 2048-bit RSA key to generate on a new cluster: CPU) need nothing
         // from the bootstrap (round trips), so the two run side by side.
-        ExecutorService keysThread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "iam-signing-keys");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService keysThread = Executors.newSingleThreadExecutor(DaemonThreads.named("iam-signing-keys"));
         SigningKeys keys;
         try {
             CompletableFuture<SigningKeys> loadingKeys = CompletableFuture.supplyAsync(() -> SigningKeys.loadOrCreate(client),
@@ -101,11 +98,7 @@ public final class IamModule implements KernelModule {
         LoginRecords loginRecords = new LoginRecords(client, clock);
         // Every informer's start blocks for its first list and watch; they are independent, so they
         // start side by side (the start still returns only when all are synced).
-        ExecutorService starting = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "iam-start");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService starting = Executors.newCachedThreadPool(DaemonThreads.named("iam-start"));
         Informed informed;
         try {
             informed = startInformers(client, clock, tokens, writer, loginRecords, iam, starting);
@@ -126,11 +119,7 @@ public final class IamModule implements KernelModule {
         BearerAuthenticator bearer = new BearerAuthenticator(tokens, revocations, users, writer, serviceAccounts);
         authorizer = new RbacAuthorizer(index);
 
-        housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "iam-housekeeping");
-            t.setDaemon(true);
-            return t;
-        });
+        housekeeping = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("iam-housekeeping"));
         housekeeping.scheduleWithFixedDelay(() -> {
             try {
                 revocations.purgeExpired();

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.tessera.devcluster.DevCluster;
+import io.tessera.kernel.concurrent.DaemonThreads;
 import io.tessera.kernel.config.KernelConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,11 +49,7 @@ public final class KubeConnection implements AutoCloseable {
         this.client = client;
         this.embedded = embedded;
         this.source = source;
-        this.prober = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "tessera-kube-probe");
-            t.setDaemon(true);
-            return t;
-        });
+        this.prober = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("tessera-kube-probe"));
     }
 
     /** Connects and checks that the API server answers; starts the embedded cluster if it is the source. */

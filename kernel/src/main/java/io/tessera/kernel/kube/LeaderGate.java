@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.tessera.kernel.concurrent.DaemonThreads;
 import io.tessera.kernel.config.KernelConfig;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -57,8 +58,8 @@ public final class LeaderGate implements AutoCloseable {
         this.leaseName = leaseName;
         this.identity = identity;
         this.timing = timing;
-        this.elections = Executors.newSingleThreadScheduledExecutor(daemon("leader-" + leaseName));
-        this.callbacks = Executors.newSingleThreadExecutor(daemon("leader-" + leaseName + "-callbacks"));
+        this.elections = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("leader-" + leaseName));
+        this.callbacks = Executors.newSingleThreadExecutor(DaemonThreads.named("leader-" + leaseName + "-callbacks"));
     }
 
     /**
@@ -166,11 +167,4 @@ public final class LeaderGate implements AutoCloseable {
         }
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
-    }
 }

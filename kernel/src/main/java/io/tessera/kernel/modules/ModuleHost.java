@@ -1,6 +1,7 @@
 package io.tessera.kernel.modules;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.tessera.kernel.concurrent.DaemonThreads;
 import io.tessera.kernel.kube.CrdInstaller;
 import io.tessera.kernel.spi.KernelContext;
 import io.tessera.kernel.spi.KernelModule;
@@ -13,7 +14,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +66,7 @@ public final class ModuleHost {
      */
     public void start(List<KernelModule> ordered, List<List<CustomResourceDefinition>> definitions, KernelContext context,
             CrdInstaller crds) throws ModuleStartException {
-        ExecutorService threads = Executors.newCachedThreadPool(new Named("kernel-module-start"));
+        ExecutorService threads = Executors.newCachedThreadPool(DaemonThreads.numbered("kernel-module-start"));
         try {
             applyCrds(ordered, definitions, crds, threads);
             startInParallel(ordered, context, threads);
@@ -194,23 +194,6 @@ public final class ModuleHost {
         ModuleFailure(ModuleStartException failure) {
             super(failure == null ? "not started: another module failed" : failure.getMessage(), failure, false, false);
             this.failure = failure;
-        }
-    }
-
-    /** Daemon threads with a readable name in thread dumps and logs. */
-    static final class Named implements java.util.concurrent.ThreadFactory {
-        private final String prefix;
-        private final AtomicInteger count = new AtomicInteger();
-
-        Named(String prefix) {
-            this.prefix = prefix;
-        }
-
-        @Override
-        public Thread newThread(Runnable r) {
-            Thread t = new Thread(r, prefix + "-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
         }
     }
 

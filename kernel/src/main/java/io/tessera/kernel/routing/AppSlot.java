@@ -1,5 +1,6 @@
 package io.tessera.kernel.routing;
 
+import io.tessera.kernel.concurrent.DaemonThreads;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
@@ -113,11 +114,7 @@ final class AppSlot {
     private static final class ReleaseOnComplete implements jakarta.servlet.AsyncListener {
         private static final long DEFER_MILLIS = 1000;
         private static final java.util.concurrent.ScheduledExecutorService DEFERRED =
-                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                    Thread t = new Thread(r, "tessera-app-release");
-                    t.setDaemon(true);
-                    return t;
-                });
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("tessera-app-release"));
 
         private final Generation generation;
         private final AtomicBoolean released = new AtomicBoolean();

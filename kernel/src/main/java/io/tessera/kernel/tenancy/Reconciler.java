@@ -2,6 +2,7 @@ package io.tessera.kernel.tenancy;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.tessera.kernel.concurrent.DaemonThreads;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -50,12 +51,7 @@ public final class Reconciler implements AutoCloseable {
     public Reconciler(String name, int workers, Consumer<String> reconcile) {
         this.name = name;
         this.reconcile = reconcile;
-        AtomicInteger threads = new AtomicInteger();
-        this.worker = Executors.newScheduledThreadPool(workers, r -> {
-            Thread t = new Thread(r, "tenancy-" + name + "-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.worker = Executors.newScheduledThreadPool(workers, DaemonThreads.numbered("tenancy-" + name));
     }
 
     /** Key of a cluster-scoped object is its name, of a namespaced one {@code ns/name}. */

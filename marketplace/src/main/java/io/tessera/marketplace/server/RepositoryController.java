@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.tessera.kernel.concurrent.DaemonThreads;
 import io.tessera.marketplace.index.IndexEntry;
 import io.tessera.marketplace.index.RepositoryIndex;
 import io.tessera.marketplace.kernel.SignatureTrust;
@@ -66,11 +67,7 @@ final class RepositoryController implements AutoCloseable {
     private final SignatureTrust trust;
     private final Duration defaultInterval;
     private final Semver kernel;
-    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "marketplace-repositories");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("marketplace-repositories"));
     private final Map<String, ScheduledFuture<?>> scheduled = new ConcurrentHashMap<>();
     private final Set<String> attempted = ConcurrentHashMap.newKeySet();
     private final Runnable afterSync;

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.tessera.kernel.concurrent.DaemonThreads;
 import io.tessera.kernel.iam.api.IamTypes;
 import io.tessera.kernel.iam.users.Passwords;
 import java.io.IOException;
@@ -59,11 +60,7 @@ public final class Bootstrap {
      * all are done and throws the first failure.
      */
     public void run(String adminUsername, String adminPassword) {
-        ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_REQUESTS, runnable -> {
-            Thread thread = new Thread(runnable, "iam-bootstrap");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_REQUESTS, DaemonThreads.named("iam-bootstrap"));
         try {
             List<CompletableFuture<Void>> work = new ArrayList<>();
             work.add(CompletableFuture.runAsync(() -> ensureAdmin(adminUsername, adminPassword), pool));

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
+import io.tessera.kernel.concurrent.DaemonThreads;
 import io.tessera.kernel.iam.api.IamTypes;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -38,11 +39,7 @@ public final class RoleAggregationController implements AutoCloseable {
     private final KubernetesClient client;
     private final List<SharedIndexInformer<GenericKubernetesResource>> roleInformers = new ArrayList<>();
     private SharedIndexInformer<GenericKubernetesResource> templates;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "iam-role-aggregation");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(DaemonThreads.named("iam-role-aggregation"));
 
     public RoleAggregationController(KubernetesClient client) {
         this.client = client;

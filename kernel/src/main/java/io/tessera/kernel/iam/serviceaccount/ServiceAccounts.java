@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.tessera.kernel.concurrent.DaemonThreads;
 import io.tessera.kernel.iam.api.IamTypes;
 import io.tessera.kernel.iam.token.TokenClaims;
 import io.tessera.kernel.iam.token.TokenService;
@@ -47,11 +48,7 @@ public final class ServiceAccounts implements AutoCloseable {
 
     private final KubernetesClient client;
     private final TokenService tokens;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "iam-serviceaccounts");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(DaemonThreads.named("iam-serviceaccounts"));
     /** sha256(token) → "ns/serviceaccount" of every token Secret. */
     private final Map<String, String> tokenOwners = new ConcurrentHashMap<>();
     private SharedIndexInformer<GenericKubernetesResource> accounts;

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.tessera.kernel.concurrent.DaemonThreads;
 import io.tessera.kernel.iam.api.IamTypes;
 import io.tessera.kernel.iam.loginrecord.LoginRecords;
 import java.time.Clock;
@@ -28,11 +29,7 @@ public final class UserController implements AutoCloseable {
     private final UserWriter writer;
     private final LoginRecords records;
     private final Clock clock;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "iam-user-controller");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(DaemonThreads.named("iam-user-controller"));
     private SharedIndexInformer<GenericKubernetesResource> informer;
 
     public UserController(KubernetesClient client, UserWriter writer, LoginRecords records, Clock clock) {
