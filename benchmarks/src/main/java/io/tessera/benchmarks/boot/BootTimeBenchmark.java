@@ -67,11 +67,11 @@ public final class BootTimeBenchmark implements Benchmark {
                         String.format(Locale.ROOT, "%s (CPU %s)", Stats.seconds(first.ready), Stats.seconds(first.cpu)), "", ""),
                 new Row("  Kernel.start in it (cold JVM, no archive yet; the banner's figure)", Stats.seconds(first.kernelStart), "", ""),
                 new Row("`bin/tessera up` once built (its archive recorded), fresh data dir → /readyz 200",
-                        Stats.secondsSpread(Launch.ready(later)), "< 20 s", ""),
+                        Stats.secondsSpread(Launch.each(later, Launch::ready)), "< 20 s", ""),
                 new Row("  Kernel.start in those launches: the bare kernel boot (the banner's figure)",
-                        String.format(Locale.ROOT, "%s (load average %.1f)", Stats.secondsSpread(Launch.kernelStart(later)),
+                        String.format(Locale.ROOT, "%s (load average %.1f)", Stats.secondsSpread(Launch.each(later, Launch::kernelStart)),
                                 os.getSystemLoadAverage()), "< 3 s", ""),
-                new Row("  their CPU time (the process's, all threads, at the first /readyz 200)", Stats.secondsSpread(Launch.cpu(later)),
+                new Row("  their CPU time (the process's, all threads, at the first /readyz 200)", Stats.secondsSpread(Launch.each(later, Launch::cpu)),
                         "", ""),
                 new Row("Kernel.start, first in this JVM (benchmark class path, no archive; embedded cluster, fresh data dir)",
                         String.format(Locale.ROOT, "%s (load average %.1f)", Stats.seconds(boots[0]), firstBootLoad), "", ""),
@@ -82,16 +82,8 @@ public final class BootTimeBenchmark implements Benchmark {
 
     /** One launch of the shipped launcher: seconds to the first /readyz 200, CPU seconds by then, and Kernel.start's seconds. */
     private record Launch(double ready, double cpu, double kernelStart) {
-        static double[] ready(Launch[] launches) {
-            return java.util.Arrays.stream(launches).mapToDouble(Launch::ready).toArray();
-        }
-
-        static double[] cpu(Launch[] launches) {
-            return java.util.Arrays.stream(launches).mapToDouble(Launch::cpu).toArray();
-        }
-
-        static double[] kernelStart(Launch[] launches) {
-            return java.util.Arrays.stream(launches).mapToDouble(Launch::kernelStart).toArray();
+        static double[] each(Launch[] launches, java.util.function.ToDoubleFunction<Launch> figure) {
+            return java.util.Arrays.stream(launches).mapToDouble(figure).toArray();
         }
     }
 
