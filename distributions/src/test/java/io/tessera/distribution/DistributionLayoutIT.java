@@ -117,6 +117,74 @@ class DistributionLayoutIT {
         assertThat(badHome.stderr().strip()).startsWith("tessera: JAVA_HOME is ").doesNotContain("\n");
     }
 
+    @Test
+    void launcherRecordsAClassDataArchiveOnTheFirstUpAndStartsFromItAfterwards() throws Exception {
+        Path cache = tmp.resolve("cache");
+        Map<String, String> env = Map.of("JAVA_HOME", System.getProperty("java.home"), "PATH", "/usr/bin:/bin",
+                "XDG_CACHE_HOME", cache.toString());
+        Path archives = cache.resolve("tessera");
+
+        Process first = up(env, "first");
+        assertThat(Files.readString(tmp.resolve("first.err"))).contains("records a class-data archive");
+        assertThat(commandLine(first)).contains("-XX:ArchiveClassesAtExit=" + archives);
+        stop(first);
+        // written by the JVM as it exits, under a name of its own (the writer's process id)
+        List<Path> recorded = list(archives);
+        assertThat(recorded).singleElement().satisfies(a -> {
+            assertThat(a.getFileName().toString()).matches("up-\\d+-jdk[^/]+\\.\\d+\\.jsa");
+            assertThat(Files.size(a)).isPositive();
+        });
+
+        Process second = up(env, "second");
+        assertThat(Files.readString(tmp.resolve("second.err"))).doesNotContain("records a class-data archive");
+        // the finished recording became the archive, and this JVM maps it
+        Path archive = archives.resolve(recorded.get(0).getFileName().toString().replaceFirst("\\.\\d+\\.jsa$", ".jsa"));
+        assertThat(list(archives)).containsExactly(archive);
+        assertThat(commandLine(second)).contains("-XX:SharedArchiveFile=" + archive);
+        stop(second);
+    }
+
+    /** bin/tessera up on a fresh data dir, until its banner says it is up. */
+    private Process up(Map<String, String> env, String name) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(DIST.resolve("bin/tessera").toString(), "up", "--port", "0",
+                "--set", "server.https.port=0", "--data-dir", tmp.resolve(name).toString()).directory(tmp.toFile());
+        builder.environment().clear();
+        builder.environment().put("HOME", tmp.toString());
+        builder.environment().putAll(env);
+        Path out = tmp.resolve(name + ".out");
+        Process process = builder.redirectOutput(out.toFile()).redirectError(tmp.resolve(name + ".err").toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!Files.readString(out).contains("Tessera is up")) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                process.destroyForcibly();
+                throw new AssertionError("tessera up did not come up: " + Files.readString(tmp.resolve(name + ".err")));
+            }
+            Thread.sleep(100);
+        }
+        return process;
+    }
+
+    /** Stops it as Ctrl-C does and waits for the exit (which writes a recording). */
+    private static void stop(Process process) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("tessera up did not stop within 120 s");
+        }
+    }
+
+    /** The JVM's arguments: bin/tessera execs java, so the launched process is the JVM. */
+    private static String commandLine(Process process) throws IOException {
+        return new String(Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline")), StandardCharsets.UTF_8)
+                .replace('\0', ' ');
+    }
+
+    private static List<Path> list(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.toList();
+        }
+    }
+
     private record Result(int exit, String stdout, String stderr) {
     }
 
