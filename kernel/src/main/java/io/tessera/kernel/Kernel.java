@@ -11,6 +11,7 @@ import io.tessera.kernel.health.HealthEndpoints;
 import io.tessera.kernel.health.Readiness;
 import io.tessera.kernel.health.VersionEndpoint;
 import io.tessera.kernel.http.Gateway;
+import io.tessera.kernel.http.tls.ServingKeys;
 import io.tessera.kernel.http.JettyMemory;
 import io.tessera.kernel.http.Security;
 import io.tessera.kernel.kube.CrdInstaller;
@@ -122,9 +123,14 @@ public final class Kernel implements AutoCloseable {
                 config.hostClusterName());
         KernelConfig.Server server = config.server();
         gateway.addHttpConnector(server.address(), server.port());
+        ServingKeys servingKeys = null;
         if (server.https() != null && server.https().enabled()) {
-            checkKeystore(server.https());
-            gateway.addHttpsConnector(server.address(), server.https());
+            try {
+                servingKeys = ServingKeys.load(server.https());
+            } catch (IOException e) {
+                throw new KernelStartException(e.getMessage(), e);
+            }
+            gateway.addHttpsConnector(server.address(), server.https().port(), servingKeys);
         }
         try {
             gateway.start(server.shutdownGrace());
@@ -177,7 +183,8 @@ public final class Kernel implements AutoCloseable {
                     services);
             context.deferMounts();
             // KubeSphere's kubeconfig download, part of the Kubernetes proxy feature (issue 9)
-            context.mountKapis("resources.kubesphere.io", "v1alpha2", new KubeconfigResource(config, gateway.httpsUri()));
+            context.mountKapis("resources.kubesphere.io", "v1alpha2", new KubeconfigResource(config, gateway.httpsUri(),
+                    servingKeys == null ? null : servingKeys.trustAnchorPem()));
             try {
                 modules.start(ordered, crds, context, new CrdInstaller(kube.client()));
             } catch (ModuleHost.ModuleStartException e) {
@@ -228,19 +235,6 @@ public final class Kernel implements AutoCloseable {
     }
 
     /** Loads the keystore once so that a wrong path or password is one clear line, not a Jetty trace. */
-    private static void checkKeystore(KernelConfig.Https https) throws KernelStartException {
-        char[] password = https.keystorePassword() == null ? null : https.keystorePassword().toCharArray();
-        try (java.io.InputStream in = Files.newInputStream(https.keystore())) {
-            java.security.KeyStore.getInstance("PKCS12").load(in, password);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new KernelStartException("cannot read the HTTPS keystore " + https.keystore() + ": no such file", e);
-        } catch (IOException | java.security.GeneralSecurityException e) {
-            // the JDK says "null" or "Tag mismatch" here; what the operator needs is the two likely causes
-            throw new KernelStartException("cannot load the HTTPS keystore " + https.keystore()
-                    + ": not a PKCS12 keystore, or the password is wrong", e);
-        }
-    }
-
     /** The HTTP listener's base URI, with the real port when port 0 was asked for. */
     public URI baseUri() {
         return gateway == null ? null : gateway.baseUri();

@@ -20,12 +20,18 @@ public enum ConfigKey {
     SERVER_SHUTDOWN_GRACE("server.shutdownGrace", Type.DURATION, c -> c.server().shutdownGrace(),
             "How long a stop waits for in-flight requests before closing connections."),
     SERVER_HTTPS_PORT("server.https.port", Type.PORT, c -> c.server().https().port(),
-            "Port of the HTTPS listener; used only when `server.https.keystore` is set."),
+            "Port of the HTTPS listener; used only when `server.https.keystore` or `server.https.certificate` is set."),
     SERVER_HTTPS_KEYSTORE("server.https.keystore", Type.OPTIONAL_PATH, c -> c.server().https().keystore(),
             "PKCS12 keystore with the server certificate and key. Setting it turns HTTPS on."),
     SERVER_HTTPS_KEYSTORE_PASSWORD("server.https.keystorePassword", Type.OPTIONAL_SECRET,
             c -> c.server().https().keystorePassword(),
             "Password of `server.https.keystore`; required when the keystore is set."),
+    SERVER_HTTPS_CERTIFICATE("server.https.certificate", Type.OPTIONAL_PATH, c -> c.server().https().certificate(),
+            "PEM file with the server certificate, followed by its intermediates (a `tls.crt`). Setting it and "
+                    + "`server.https.key` turns HTTPS on; not together with `server.https.keystore`."),
+    SERVER_HTTPS_KEY("server.https.key", Type.OPTIONAL_PATH, c -> c.server().https().key(),
+            "PEM file with the private key of `server.https.certificate` (a `tls.key`: PKCS#8, PKCS#1 RSA or SEC1 EC, "
+                    + "unencrypted)."),
     DATA_DIR("dataDir", Type.PATH, KernelConfig::dataDir,
             "Where the kernel keeps its local state: the embedded development cluster (with its admin kubeconfig, "
                     + "whose path `tessera up` prints) and the OSGi bundle cache. Platform state lives in Kubernetes."),

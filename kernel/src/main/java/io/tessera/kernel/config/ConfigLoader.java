@@ -520,23 +520,52 @@ public final class ConfigLoader {
         checkLeaderElection(values, problems);
         checkQuotaWebhook(values, problems);
 
+        checkHttps(values, problems);
+    }
+
+    private static void checkHttps(Map<ConfigKey, Sourced> values, List<Problem> problems) {
         Sourced keystore = values.get(ConfigKey.SERVER_HTTPS_KEYSTORE);
+        Sourced certificate = values.get(ConfigKey.SERVER_HTTPS_CERTIFICATE);
+        Sourced key = values.get(ConfigKey.SERVER_HTTPS_KEY);
         if (keystore.value() != null) {
-            Path ks = (Path) keystore.value();
-            if (!Files.isRegularFile(ks) || !Files.isReadable(ks)) {
-                problems.add(new Problem(ConfigKey.SERVER_HTTPS_KEYSTORE.key(), keystore.source(),
-                        "cannot read " + ks + (Files.exists(ks) ? "" : ": no such file")));
-            }
+            checkReadable(ConfigKey.SERVER_HTTPS_KEYSTORE, keystore, problems);
             if (values.get(ConfigKey.SERVER_HTTPS_KEYSTORE_PASSWORD).value() == null) {
                 problems.add(new Problem(ConfigKey.SERVER_HTTPS_KEYSTORE_PASSWORD.key(), keystore.source(),
                         "required when server.https.keystore is set"));
             }
+            if (certificate.value() != null || key.value() != null) {
+                Sourced pem = certificate.value() != null ? certificate : key;
+                problems.add(new Problem(pem == certificate ? ConfigKey.SERVER_HTTPS_CERTIFICATE.key() : ConfigKey.SERVER_HTTPS_KEY.key(),
+                        pem.source(), "set either server.https.keystore or server.https.certificate and server.https.key, not both"));
+            }
+        } else if (certificate.value() != null || key.value() != null) {
+            if (certificate.value() == null) {
+                problems.add(new Problem(ConfigKey.SERVER_HTTPS_CERTIFICATE.key(), key.source(),
+                        "required when server.https.key is set"));
+            } else {
+                checkReadable(ConfigKey.SERVER_HTTPS_CERTIFICATE, certificate, problems);
+            }
+            if (key.value() == null) {
+                problems.add(new Problem(ConfigKey.SERVER_HTTPS_KEY.key(), certificate.source(),
+                        "required when server.https.certificate is set"));
+            } else {
+                checkReadable(ConfigKey.SERVER_HTTPS_KEY, key, problems);
+            }
+        }
+        if (keystore.value() != null || certificate.value() != null) {
             int http = (Integer) values.get(ConfigKey.SERVER_PORT).value();
             Sourced https = values.get(ConfigKey.SERVER_HTTPS_PORT);
             if (http != 0 && http == (Integer) https.value()) {
                 problems.add(new Problem(ConfigKey.SERVER_HTTPS_PORT.key(), https.source(),
                         "same port as server.port (" + http + ")"));
             }
+        }
+    }
+
+    private static void checkReadable(ConfigKey key, Sourced file, List<Problem> problems) {
+        Path path = (Path) file.value();
+        if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+            problems.add(new Problem(key.key(), file.source(), "cannot read " + path + (Files.exists(path) ? "" : ": no such file")));
         }
     }
 
@@ -628,7 +657,9 @@ public final class ConfigLoader {
         KernelConfig.Https https = new KernelConfig.Https(
                 (Integer) v.get(ConfigKey.SERVER_HTTPS_PORT).value(),
                 (Path) v.get(ConfigKey.SERVER_HTTPS_KEYSTORE).value(),
-                (String) v.get(ConfigKey.SERVER_HTTPS_KEYSTORE_PASSWORD).value());
+                (String) v.get(ConfigKey.SERVER_HTTPS_KEYSTORE_PASSWORD).value(),
+                (Path) v.get(ConfigKey.SERVER_HTTPS_CERTIFICATE).value(),
+                (Path) v.get(ConfigKey.SERVER_HTTPS_KEY).value());
         KernelConfig.Server server = new KernelConfig.Server(
                 (String) v.get(ConfigKey.SERVER_ADDRESS).value(),
                 (Integer) v.get(ConfigKey.SERVER_PORT).value(),

@@ -51,21 +51,35 @@ public record KernelConfig(
         Objects.requireNonNull(iam, "iam");
     }
 
-    /** HTTP listener, plus HTTPS when a keystore is configured. */
+    /** HTTP listener, plus HTTPS when a keystore or a PEM certificate and key are configured. */
     public record Server(String address, int port, Https https, Duration shutdownGrace) {
         public static Server defaults() {
             return new Server("127.0.0.1", 8080, Https.disabled(), Duration.ofSeconds(10));
         }
     }
 
-    /** HTTPS is on when {@code keystore} is set (PKCS12). */
-    public record Https(int port, Path keystore, String keystorePassword) {
+    /**
+     * HTTPS is on when {@code keystore} (PKCS12, with {@code keystorePassword}) is set, or
+     * {@code certificate} and {@code key} (PEM files, as in a Kubernetes {@code kubernetes.io/tls}
+     * Secret); the configuration refuses both at once.
+     */
+    public record Https(int port, Path keystore, String keystorePassword, Path certificate, Path key) {
+        /** A PKCS12 keystore. */
+        public Https(int port, Path keystore, String keystorePassword) {
+            this(port, keystore, keystorePassword, null, null);
+        }
+
+        /** A PEM certificate (chain) and its private key. */
+        public static Https pem(int port, Path certificate, Path key) {
+            return new Https(port, null, null, certificate, key);
+        }
+
         public static Https disabled() {
             return new Https(8443, null, null);
         }
 
         public boolean enabled() {
-            return keystore != null;
+            return keystore != null || certificate != null;
         }
     }
 

@@ -1,9 +1,9 @@
 package io.tessera.kernel.http;
 
 import io.tessera.kernel.audit.AuditBus;
-import io.tessera.kernel.config.KernelConfig;
 import io.tessera.kernel.health.HealthEndpoints;
 import io.tessera.kernel.health.VersionEndpoint;
+import io.tessera.kernel.http.tls.ServingKeys;
 import io.tessera.kernel.kubeproxy.KubeProxy;
 import io.tessera.kernel.kubeproxy.Upstream;
 import io.tessera.kernel.metrics.HttpMetrics;
@@ -92,12 +92,13 @@ public final class Gateway {
         server.addConnector(http);
     }
 
-    public void addHttpsConnector(String address, KernelConfig.Https config) {
+    public void addHttpsConnector(String address, int port, ServingKeys keys) {
         SslContextFactory.Server tls = new SslContextFactory.Server();
-        tls.setKeyStorePath(config.keystore().toString());
-        tls.setKeyStoreType("PKCS12");
-        if (config.keystorePassword() != null) {
-            tls.setKeyStorePassword(config.keystorePassword());
+        // loaded once by the kernel (which reports a bad keystore in one line), not again by Jetty
+        tls.setKeyStore(keys.keyStore());
+        if (keys.password() != null) {
+            tls.setKeyStorePassword(keys.password());
+            tls.setKeyManagerPassword(keys.password());
         }
         HttpConfiguration secure = httpConfiguration();
         SecureRequestCustomizer customizer = new SecureRequestCustomizer();
@@ -106,7 +107,7 @@ public final class Gateway {
         secure.addCustomizer(customizer);
         https = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(secure));
         https.setHost(address);
-        https.setPort(config.port());
+        https.setPort(port);
         server.addConnector(https);
     }
 

@@ -78,8 +78,8 @@ public final class IamModule implements KernelModule {
         Clock clock = Clock.systemUTC();
 
         BootPhases phases = new BootPhases(LOG, "iam");
-        // The signing keys (a 2048-bit RSA key to generate on a new cluster: CPU) need nothing
-        // from the bootstrap (round trips), so the two run side by side.
+        // The token secret (a Secret to read, or create on a new cluster) needs nothing from the
+        // bootstrap (round trips), so the two run side by side.
         ExecutorService keysThread = Executors.newSingleThreadExecutor(DaemonThreads.named("iam-signing-keys"));
         SigningKeys keys;
         try {

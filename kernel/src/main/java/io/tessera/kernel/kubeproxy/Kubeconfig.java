@@ -34,30 +34,6 @@ public final class Kubeconfig {
         return y.toString();
     }
 
-    /**
-     * The PEM of the last certificate of the HTTPS keystore's chain (the self-signed certificate
-     * itself, or the top of a CA-issued chain): what kubectl must trust to reach the platform.
-     * Null when the keystore cannot be read.
-     */
-    public static String trustAnchorPem(java.nio.file.Path keystore, String password) {
-        try (java.io.InputStream in = java.nio.file.Files.newInputStream(keystore)) {
-            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
-            ks.load(in, password == null ? null : password.toCharArray());
-            for (String alias : java.util.Collections.list(ks.aliases())) {
-                java.security.cert.Certificate[] chain = ks.getCertificateChain(alias);
-                if (chain != null && chain.length > 0) {
-                    byte[] der = chain[chain.length - 1].getEncoded();
-                    return "-----BEGIN CERTIFICATE-----\n"
-                            + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-                            + "\n-----END CERTIFICATE-----\n";
-                }
-            }
-            return null;
-        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
-            return null;
-        }
-    }
-
     private static String stripSlash(String s) {
         return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     }

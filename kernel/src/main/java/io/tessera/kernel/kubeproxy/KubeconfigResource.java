@@ -25,10 +25,17 @@ public final class KubeconfigResource {
 
     private final KernelConfig config;
     private final URI httpsUri;
+    private final String trustAnchorPem;
 
-    public KubeconfigResource(KernelConfig config, URI httpsUri) {
+    /**
+     * @param httpsUri the HTTPS listener, or null
+     * @param trustAnchorPem the certificate kubectl must trust to reach it (the top of the
+     *        serving chain), or null without HTTPS
+     */
+    public KubeconfigResource(KernelConfig config, URI httpsUri, String trustAnchorPem) {
         this.config = config;
         this.httpsUri = httpsUri;
+        this.trustAnchorPem = trustAnchorPem;
     }
 
     @GET
@@ -45,11 +52,7 @@ public final class KubeconfigResource {
         }
         String token = authorization.substring(7).trim();
         String server = serverFor(request) + "/clusters/" + config.hostClusterName();
-        String ca = null;
-        KernelConfig.Https https = config.server().https();
-        if (server.startsWith("https:") && https != null && https.enabled()) {
-            ca = Kubeconfig.trustAnchorPem(https.keystore(), https.keystorePassword());
-        }
+        String ca = server.startsWith("https:") ? trustAnchorPem : null;
         return Response.ok(Kubeconfig.render(server, config.hostClusterName(), user, token, ca), MediaType.TEXT_PLAIN).build();
     }
 

@@ -60,7 +60,7 @@ class TesseraUpIT {
             // kubectl sends a token only over HTTPS: the embedded default serves it with a development
             // certificate, and the platform's kubeconfig carries that certificate.
             assertThat(tessera.stdout()).containsPattern("HTTPS:\\s+https://");
-            assertThat(tmp.resolve("data/tls/serving.p12")).exists();
+            assertThat(tmp.resolve("data/tls/serving.key")).exists();
             Path kubeconfig = tmp.resolve("admin.kubeconfig");
             try (ChildProcess fetch = ChildProcess.tessera(tmp, "kubeconfig", "--server", base.toString(),
                     "--username", "admin", "--password", "P@88w0rd", "-o", kubeconfig.toString())) {

@@ -377,6 +377,27 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void httpsFromPemNeedsBothReadableFilesAndNoKeystore() throws Exception {
+        Path crt = Files.writeString(tmp.resolve("tls.crt"), "the kernel reads it");
+        Path key = Files.writeString(tmp.resolve("tls.key"), "the kernel reads it");
+        Files.writeString(tmp.resolve("ks.p12"), "a keystore");
+        assertThat(problemsOf(loader().file(yaml("server: {https: {certificate: ../tls.crt}}\n"), true)))
+                .contains("server.https.key (").contains("required when server.https.certificate is set");
+        assertThat(problemsOf(loader().file(yaml("server: {https: {key: ../tls.key}}\n"), true)))
+                .contains("server.https.certificate (").contains("required when server.https.key is set");
+        assertThat(problemsOf(loader().file(yaml("server: {https: {certificate: ../tls.crt, key: ../missing.key}}\n"), true)))
+                .contains("server.https.key (").contains("no such file");
+        assertThat(problemsOf(loader().file(yaml(
+                "server: {https: {keystore: ../ks.p12, keystorePassword: p, certificate: ../tls.crt, key: ../tls.key}}\n"), true)))
+                .contains("set either server.https.keystore or server.https.certificate and server.https.key, not both");
+        KernelConfig ok = loader().file(yaml("server: {https: {certificate: ../tls.crt, key: ../tls.key}}\n"), true).load();
+        assertThat(ok.server().https().enabled()).isTrue();
+        assertThat(ok.server().https().certificate()).isEqualTo(crt);
+        assertThat(ok.server().https().key()).isEqualTo(key);
+        assertThat(ok.server().https().keystore()).isNull();
+    }
+
+    @Test
     void unknownHostIsRefused() {
         assertThat(problemsOf(loader().flag("server.address", "no-such-host.invalid", "--address")))
                 .contains("server.address (--address): 'no-such-host.invalid' is neither an IP address nor a host name");

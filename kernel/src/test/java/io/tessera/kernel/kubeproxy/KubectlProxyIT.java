@@ -71,7 +71,7 @@ class KubectlProxyIT {
         assertThat(keytool.exitValue()).isZero();
         kernel = Kernel.start(KernelConfig.defaults(dataDir).withServer(new KernelConfig.Server("127.0.0.1", 0,
                 new KernelConfig.Https(0, keystore, "changeit"), Duration.ofSeconds(5))));
-        ca = Kubeconfig.trustAnchorPem(keystore, "changeit");
+        ca = io.tessera.kernel.http.tls.ServingKeys.load(new KernelConfig.Https(0, keystore, "changeit")).trustAnchorPem();
         assertThat(ca).startsWith("-----BEGIN CERTIFICATE-----");
         http = new IamHttp(kernel.baseUri());
         await().atMost(Duration.ofSeconds(30)).until(() -> http.get("/readyz", null).statusCode() == 200);

@@ -6,7 +6,7 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.tessera.kernel.config.KernelConfig;
 import io.tessera.kernel.http.tls.DevelopmentCertificate;
-import java.io.InputStream;
+import io.tessera.kernel.http.tls.ServingKeys;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -15,7 +15,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
@@ -40,12 +39,9 @@ class LoginTlsTest {
     void httpsWithTheDevelopmentCertificate() throws Exception {
         System.setProperty("tessera.configDir", tmp.resolve("config").toString());
         KernelConfig.Https https = DevelopmentCertificate.ensure(tmp.resolve("data"), "127.0.0.1", 0);
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(https.keystore())) {
-            store.load(in, https.keystorePassword().toCharArray());
-        }
+        ServingKeys serving = ServingKeys.load(https);
         KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keys.init(store, https.keystorePassword().toCharArray());
+        keys.init(serving.keyStore(), serving.password().toCharArray());
         SSLContext ssl = SSLContext.getInstance("TLS");
         ssl.init(keys.getKeyManagers(), null, null);
         server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);

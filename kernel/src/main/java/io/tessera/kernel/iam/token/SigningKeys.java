@@ -19,12 +19,18 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.RSAPublicKeySpec;
 import java.util.Base64;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The token signing keys, kept in Secrets of {@code kubesphere-system} so every replica signs and
  * verifies with the same keys: an HS256 secret for access/refresh tokens and an RS256 key for ID
  * tokens. Generated once, by whichever replica comes first; a replica that loses the creation
  * race (409) reads the winner's key.
+ *
+ * <p>The HS256 secret signs every access token, so it is loaded at start. The RS256 key is read
+ * (or, on a new cluster, generated: about a quarter of a second of CPU in a cold JVM) on its first
+ * use, because only OpenID Connect logins and {@code /oauth/keys} need it and the kernel's boot
+ * is CPU-bound.
  */
 public final class SigningKeys {
 
@@ -34,36 +40,54 @@ public final class SigningKeys {
     static final String SIGN_KEY_KEY = "signKey.pem";
 
     private final byte[] hmacSecret;
-    private final RSAKey rsaKey;
+    private final Supplier<RSAKey> loadRsaKey;
+    private volatile RSAKey rsaKey;
 
-    private SigningKeys(byte[] hmacSecret, RSAKey rsaKey) {
+    private SigningKeys(byte[] hmacSecret, Supplier<RSAKey> loadRsaKey) {
         this.hmacSecret = hmacSecret;
-        this.rsaKey = rsaKey;
+        this.loadRsaKey = loadRsaKey;
     }
 
+    /** Loads the HS256 secret (creating it on a new cluster); the RS256 key follows on first use. */
     public static SigningKeys loadOrCreate(KubernetesClient client) {
         byte[] hmac = Base64.getDecoder().decode(secretValue(client, JWT_SECRET_NAME, JWT_SECRET_KEY, SigningKeys::newHmacSecret));
-        String pem = new String(Base64.getDecoder().decode(secretValue(client, SIGN_KEY_NAME, SIGN_KEY_KEY, SigningKeys::newRsaPem)),
-                StandardCharsets.UTF_8);
-        return new SigningKeys(hmac, rsaFromPem(pem));
+        return new SigningKeys(hmac, () -> rsaFromPem(new String(
+                Base64.getDecoder().decode(secretValue(client, SIGN_KEY_NAME, SIGN_KEY_KEY, SigningKeys::newRsaPem)),
+                StandardCharsets.UTF_8)));
     }
 
     /** Fresh keys held in memory only, for benchmarks and unit tests; the kernel uses {@link #loadOrCreate}. */
     public static SigningKeys ephemeral() {
-        return new SigningKeys(newHmacSecret(), rsaFromPem(new String(newRsaPem(), StandardCharsets.US_ASCII)));
+        return new SigningKeys(newHmacSecret(), () -> rsaFromPem(new String(newRsaPem(), StandardCharsets.US_ASCII)));
     }
 
     public byte[] hmacSecret() {
         return hmacSecret.clone();
     }
 
-    /** The private RS256 key for ID tokens; its {@code kid} is KubeSphere's FNV-32a of the PEM. */
+    /**
+     * The private RS256 key for ID tokens; its {@code kid} is KubeSphere's FNV-32a of the PEM.
+     * Read from its Secret (created if absent) on the first call; a failure is thrown to that
+     * caller and the next call tries again.
+     *
+     * @throws KubernetesClientException when the Secret cannot be read or created
+     */
     public RSAKey rsaKey() {
-        return rsaKey;
+        RSAKey key = rsaKey;
+        if (key == null) {
+            synchronized (this) {
+                key = rsaKey;
+                if (key == null) {
+                    key = loadRsaKey.get();
+                    rsaKey = key;
+                }
+            }
+        }
+        return key;
     }
 
     /** @return base64 of the value, created when the Secret is absent */
-    private static String secretValue(KubernetesClient client, String name, String key, java.util.function.Supplier<byte[]> generator) {
+    private static String secretValue(KubernetesClient client, String name, String key, Supplier<byte[]> generator) {
         var op = client.secrets().inNamespace(IamTypes.SYSTEM_NAMESPACE).withName(name);
         Secret existing = op.get();
         if (existing == null) {
