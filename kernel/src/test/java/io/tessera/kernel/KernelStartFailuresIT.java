@@ -34,6 +34,18 @@ class KernelStartFailuresIT {
     }
 
     @Test
+    void httpsPortInUseNamesThatPort() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+            KernelConfig.Https https = io.tessera.kernel.http.tls.DevelopmentCertificate.ensure(dataDir, "127.0.0.1", port);
+            assertThatThrownBy(() -> Kernel.start(KernelConfig.defaults(dataDir).withServer(
+                    new KernelConfig.Server("127.0.0.1", 0, https, java.time.Duration.ofSeconds(1)))))
+                    .isInstanceOf(KernelStartException.class)
+                    .hasMessage("port " + port + " on 127.0.0.1 is already in use");
+        }
+    }
+
+    @Test
     void unreadableKubeconfig() {
         Path missing = dataDir.resolve("no-such-kubeconfig");
         assertThatThrownBy(() -> Kernel.start(KernelConfig.defaults(dataDir).withPort(0).withKubeconfig(missing)))

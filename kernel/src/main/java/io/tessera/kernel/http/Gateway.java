@@ -140,26 +140,29 @@ public final class Gateway {
      */
     public void start(Duration shutdownGrace) throws Exception {
         server.setStopTimeout(shutdownGrace.toMillis());
+        // Each listener binds on its own first, so a taken port is named exactly (after a failed
+        // start Jetty has closed every connector, and which one failed can no longer be told).
+        for (ServerConnector connector : new ServerConnector[] {http, https}) {
+            if (connector == null) {
+                continue;
+            }
+            try {
+                connector.open();
+            } catch (Exception e) {
+                stopQuietly();
+                if (findBind(e) instanceof BindException) {
+                    throw new PortInUseException(connector.getHost(), connector.getPort());
+                }
+                throw e;
+            }
+        }
         try {
             server.start();
         } catch (Exception e) {
-            ServerConnector failed = findUnbound();
             stopQuietly();
-            if (findBind(e) instanceof BindException && failed != null) {
-                throw new PortInUseException(failed.getHost(), failed.getPort());
-            }
             throw e;
         }
         LOG.info("event=http.started url={}{}", baseUri(), https == null ? "" : " https=" + httpsUri());
-    }
-
-    private ServerConnector findUnbound() {
-        for (ServerConnector c : new ServerConnector[] {http, https}) {
-            if (c != null && c.getLocalPort() <= 0) {
-                return c;
-            }
-        }
-        return null;
     }
 
     private static Throwable findBind(Throwable e) {
@@ -205,6 +208,11 @@ public final class Gateway {
     }
 
     private void stopQuietly() {
+        for (ServerConnector connector : new ServerConnector[] {http, https}) {
+            if (connector != null) {
+                connector.close();
+            }
+        }
         try {
             server.stop();
         } catch (Exception ignored) {
