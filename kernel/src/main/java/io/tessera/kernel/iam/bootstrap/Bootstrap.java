@@ -19,10 +19,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -42,6 +44,11 @@ public final class Bootstrap {
     static final String BUILTIN_HASH = "iam.tessera.io/builtin-hash";
     /** Requests in flight at once: enough to overlap the round trips, few enough not to crowd a small API server. */
     private static final int PARALLEL_REQUESTS = 4;
+    /**
+     * Kinds read object by object: GlobalRoleBindings are also made for every user, so a list of
+     * them grows with the users (10,000 on a large platform) while only three are built in.
+     */
+    private static final Set<String> READ_ONE_BY_ONE = Set.of("GlobalRoleBinding");
     public static final List<String> RESOURCES =
             List.of("/iam/builtin/categories.yaml", "/iam/builtin/roletemplates.yaml", "/iam/builtin/roles.yaml");
 
@@ -54,19 +61,28 @@ public final class Bootstrap {
     }
 
     /**
-     * Ensures every built-in object and the admin. The objects are independent of each other, so
-     * their round trips (a read, then a create or update, for each of about 90 objects) run a few
-     * at a time, and the admin's bcrypt hash, which is CPU work, runs meanwhile; it returns when
-     * all are done and throws the first failure.
+     * Ensures every built-in object and the admin. What exists is read with one list per kind
+     * (about 90 objects of six kinds), except for kinds that also hold one object per user; then
+     * each missing or outdated object is created or updated. The objects are independent of each
+     * other, so these round trips run a few at a time, and the admin's bcrypt hash, which is CPU
+     * work, runs meanwhile; it returns when all are done and throws the first failure.
      */
     public void run(String adminUsername, String adminPassword) {
         ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_REQUESTS, DaemonThreads.named("iam-bootstrap"));
         try {
             List<CompletableFuture<Void>> work = new ArrayList<>();
             work.add(CompletableFuture.runAsync(() -> ensureAdmin(adminUsername, adminPassword), pool));
+            Map<String, CompletableFuture<Map<String, GenericKubernetesResource>>> listed = new HashMap<>();
             for (String resource : RESOURCES) {
                 for (GenericKubernetesResource obj : load(resource)) {
-                    work.add(CompletableFuture.runAsync(() -> ensureBuiltin(obj), pool));
+                    String kind = obj.getKind();
+                    if (READ_ONE_BY_ONE.contains(kind)) {
+                        work.add(CompletableFuture.runAsync(() -> ensureBuiltin(obj,
+                                client.genericKubernetesResources(contextOf(kind)).withName(obj.getMetadata().getName()).get()), pool));
+                    } else {
+                        work.add(listed.computeIfAbsent(kind, k -> CompletableFuture.supplyAsync(() -> byName(k), pool))
+                                .thenAcceptAsync(existing -> ensureBuiltin(obj, existing.get(obj.getMetadata().getName())), pool));
+                    }
                 }
             }
             RuntimeException first = null;
@@ -108,12 +124,20 @@ public final class Bootstrap {
         }
     }
 
-    private void ensureBuiltin(GenericKubernetesResource desired) {
+    /** Every object of {@code kind} by name. */
+    private Map<String, GenericKubernetesResource> byName(String kind) {
+        Map<String, GenericKubernetesResource> out = new HashMap<>();
+        for (GenericKubernetesResource r : client.genericKubernetesResources(contextOf(kind)).list().getItems()) {
+            out.put(r.getMetadata().getName(), r);
+        }
+        return out;
+    }
+
+    /** @param existing the object as stored, or null when it does not exist */
+    private void ensureBuiltin(GenericKubernetesResource desired, GenericKubernetesResource existing) {
         ResourceDefinitionContext ctx = contextOf(desired.getKind());
         String hash = hash(desired);
         IamTypes.putAnnotation(desired, BUILTIN_HASH, hash);
-        var op = client.genericKubernetesResources(ctx).withName(desired.getMetadata().getName());
-        GenericKubernetesResource existing = op.get();
         try {
             if (existing == null) {
                 client.genericKubernetesResources(ctx).resource(desired).create();

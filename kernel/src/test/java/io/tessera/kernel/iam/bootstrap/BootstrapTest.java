@@ -1,6 +1,7 @@
 package io.tessera.kernel.iam.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.tessera.kernel.iam.IamTestCluster;
@@ -65,5 +66,24 @@ class BootstrapTest {
         assertThat(IamTypes.str(env.client.genericKubernetesResources(IamTypes.USERS).withName("admin").get(), "spec", "password")).isEqualTo(before);
         assertThat(env.client.genericKubernetesResources(IamTypes.GLOBAL_ROLES).withName("platform-admin").get().getMetadata().getResourceVersion())
                 .isEqualTo(rv);
+    }
+
+    @Test
+    void aChangedBuiltInIsRestoredAndADeletedOneIsCreatedAgain() {
+        var templates = env.client.genericKubernetesResources(IamTypes.ROLE_TEMPLATES);
+        var changed = templates.withName("workspace-manage-members").get();
+        String shipped = changed.getMetadata().getAnnotations().get(Bootstrap.BUILTIN_HASH);
+        changed.getMetadata().getAnnotations().put(Bootstrap.BUILTIN_HASH, "an-older-release");
+        changed.getMetadata().getAnnotations().put("kubesphere.io/alias-name", "edited");
+        templates.resource(changed).update();
+        templates.withName("workspace-create-projects").delete();
+        await().atMost(java.time.Duration.ofSeconds(10)).until(() -> templates.withName("workspace-create-projects").get() == null);
+
+        new Bootstrap(env.client).run("admin", "P@88w0rd");
+
+        var restored = templates.withName("workspace-manage-members").get();
+        assertThat(restored.getMetadata().getAnnotations()).containsEntry(Bootstrap.BUILTIN_HASH, shipped)
+                .doesNotContainEntry("kubesphere.io/alias-name", "edited");
+        assertThat(templates.withName("workspace-create-projects").get()).isNotNull();
     }
 }
