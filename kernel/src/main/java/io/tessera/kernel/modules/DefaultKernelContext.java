@@ -20,6 +20,8 @@ import java.util.function.BooleanSupplier;
 /** The kernel's side of {@link KernelContext}: every call lands in the live request chain. */
 public final class DefaultKernelContext implements KernelContext {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DefaultKernelContext.class);
+
     /** The owner recorded in the route table for kernel mounts. */
     public static final String KERNEL_OWNER = "kernel";
 
@@ -157,19 +159,23 @@ public final class DefaultKernelContext implements KernelContext {
                 joinGroup(shared, prefix);
             } else {
                 built.add(java.util.concurrent.CompletableFuture.runAsync(() -> {
+                    BootPhases phases = new BootPhases(LOG, "mount");
                     requireKernelOwned(prefix);
                     build(prefix, resources);
+                    phases.mark(prefix);
                 }, threads));
             }
         });
         for (List<String> group : shared) {
             built.add(java.util.concurrent.CompletableFuture.runAsync(() -> {
+                BootPhases phases = new BootPhases(LOG, "mount");
                 group.forEach(DefaultKernelContext.this::requireKernelOwned);
                 if (group.size() == 1) {
                     build(group.get(0), batch.get(group.get(0)));
                 } else {
                     buildShared(group, batch);
                 }
+                phases.mark(String.join(",", group));
             }, threads));
         }
         for (java.util.concurrent.CompletableFuture<Void> future : built) {
