@@ -358,6 +358,51 @@ class SharedBootMountsTest {
         }
     }
 
+    @Test
+    void takingABootPrefixOverUnderLoadFailsNoRequestOfItOrOfTheOthers() throws Exception {
+        Kernelish kernel = new Kernelish(true);
+        try {
+            java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+            java.util.concurrent.ConcurrentLinkedQueue<String> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
+            List<Thread> clients = new ArrayList<>();
+            // (not /oauth/token: an instance's @Context field is injected by each application built
+            // with it, so during a swap the older one would reach the newer one's request scope;
+            // the kernel's resources take @Context as method parameters)
+            for (String path : List.of("/oauth/sub/a", "/kapis/beta.test.io/v1/more", "/kapis/alpha.test.io/v1/things/x")) {
+                Thread client = new Thread(() -> {
+                    while (running.get()) {
+                        try {
+                            HttpTester.Response r = kernel.send("GET", path);
+                            if (r.getStatus() == 200) {
+                                served.incrementAndGet();
+                            } else {
+                                failures.add(path + " " + r.getStatus() + " " + r.getContent());
+                            }
+                        } catch (Exception e) {
+                            failures.add(path + " " + e);
+                        }
+                    }
+                });
+                client.start();
+                clients.add(client);
+            }
+            for (int i = 0; i < 5; i++) {
+                kernel.context.mountPath(OAUTH, new MoreResource());
+                kernel.context.mountKapis("alpha.test.io", "v1", new MoreResource());
+                Thread.sleep(50);
+            }
+            running.set(false);
+            for (Thread client : clients) {
+                client.join(10_000);
+            }
+            assertThat(failures).isEmpty();
+            assertThat(served.get()).isGreaterThan(30);
+        } finally {
+            kernel.gateway.stop();
+        }
+    }
+
     static final CompletableFuture<AsyncResponse> PENDING = new CompletableFuture<>();
 
     @Path("slow")
