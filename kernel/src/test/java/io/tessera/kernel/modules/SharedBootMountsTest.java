@@ -57,6 +57,7 @@ class SharedBootMountsTest {
     static final String CONSOLE = RouteTable.ROOT;
     static final String PROXY = "/proxy";
     static final String DIST = "/dist";
+    static final String CLASSES = "/classes";
 
     /** The kernel under test: boot mounts deferred, then built together. */
     static Kernelish shared;
@@ -105,6 +106,8 @@ class SharedBootMountsTest {
             context.mountPath(CONSOLE, new ConsoleResource());
             // a prefix without a resource at its own path: what it does not serve is not the console's
             context.mountPath(DIST, new MoreResource());
+            // a class rather than an instance: built per request, as in an application of its own
+            context.mountPath(CLASSES, PerRequestResource.class);
             // a module's own exception mapper: it must not start answering for other prefixes
             context.mountPath(PROXY, new ProxyResource(), new NotFoundMapper());
             if (deferred) {
@@ -213,6 +216,19 @@ class SharedBootMountsTest {
         }
     }
 
+    @Path("count")
+    public static class PerRequestResource {
+        @jakarta.ws.rs.QueryParam("q")
+        String q;
+        private int built;
+
+        @GET
+        @Produces(MediaType.TEXT_PLAIN)
+        public String count() {
+            return "q=" + q + " built=" + ++built;
+        }
+    }
+
     @Path("more")
     public static class MoreResource {
         @GET
@@ -252,7 +268,7 @@ class SharedBootMountsTest {
         assertThat(shared.app("/proxy/known/app")).isNotEqualTo(oauth).isNotEqualTo(shared.app("/app"));
         // before: one application per prefix
         assertThat(separate.app("/oauth/app")).isNotEqualTo(separate.app("/kapis/alpha.test.io/v1/app"));
-        assertThat(shared.routes.prefixes()).containsExactly(CONSOLE, DIST, ALPHA, BETA, OAUTH, PROXY);
+        assertThat(shared.routes.prefixes()).containsExactly(CONSOLE, CLASSES, DIST, ALPHA, BETA, OAUTH, PROXY);
         for (String prefix : shared.routes.prefixes()) {
             assertThat(shared.routes.owner(prefix)).isEqualTo(DefaultKernelContext.KERNEL_OWNER);
         }
@@ -291,6 +307,7 @@ class SharedBootMountsTest {
                 new String[] {"GET", "/dist/more"},
                 new String[] {"GET", "/dist/other"},
                 new String[] {"GET", "/dist"},
+                new String[] {"GET", "/classes/count?q=1"},
                 new String[] {"GET", "/proxy/known"},
                 new String[] {"GET", "/proxy/unknown"});
         List<String> differences = new ArrayList<>();
@@ -310,6 +327,7 @@ class SharedBootMountsTest {
         assertThat(json(shared.send("GET", "/kapis/alpha.test.io/v1/things/x?limit=3")).path("limit").asText()).isEqualTo("3");
         assertThat(json(shared.send("GET", "/kapis/beta.test.io/v1/things/x")).path("who").asText()).isEqualTo("beta");
         assertThat(shared.send("GET", "/kapis/beta.test.io/v1/more").getContent()).isEqualTo("more");
+        assertThat(shared.send("GET", "/classes/count?q=2").getContent()).isEqualTo("q=2 built=1");
         HttpTester.Response missing = shared.send("GET", "/kapis/alpha.test.io/v1/more");
         assertThat(missing.getStatus()).isEqualTo(404);
         assertThat(json(missing).path("kind").asText()).isEqualTo("Status");
