@@ -20,6 +20,8 @@ import java.util.function.BooleanSupplier;
 /** The kernel's side of {@link KernelContext}: every call lands in the live request chain. */
 public final class DefaultKernelContext implements KernelContext {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DefaultKernelContext.class);
+
     /** The owner recorded in the route table for kernel mounts. */
     public static final String KERNEL_OWNER = "kernel";
 
@@ -131,9 +133,13 @@ public final class DefaultKernelContext implements KernelContext {
     }
 
     /**
-     * Builds every mount recorded since {@link #deferMounts}, one application per prefix, in
-     * parallel on {@code threads}; later mounts are built at once again. Returns when all are
-     * served.
+     * Builds every mount recorded since {@link #deferMounts} and returns when all are served;
+     * later mounts are built at once again, each prefix on its own. The recorded prefixes share
+     * as few Jersey applications as keep every resource at exactly the paths it would serve in one
+     * application per prefix (each application costs its own HK2 locator and much of a cold
+     * boot's CPU): prefixes that nest (such as {@code /} and {@code /oauth}) never share one, nor
+     * does a prefix with a provider among its objects. The applications build in parallel on
+     * {@code threads}.
      *
      * @throws IllegalStateException naming the first prefix that could not be mounted
      */
@@ -147,19 +153,71 @@ public final class DefaultKernelContext implements KernelContext {
             pending.clear();
         }
         List<java.util.concurrent.CompletableFuture<Void>> built = new ArrayList<>();
-        batch.forEach((prefix, resources) -> built.add(java.util.concurrent.CompletableFuture.runAsync(() -> {
-            Object owner = routes.owner(prefix);
-            if (owner != null && !KERNEL_OWNER.equals(owner)) {
-                throw new IllegalStateException(prefix + " is already served by " + owner);
+        List<List<String>> shared = new ArrayList<>();
+        batch.forEach((prefix, resources) -> {
+            if (resources.stream().allMatch(JaxRsApps::canShare)) {
+                joinGroup(shared, prefix);
+            } else {
+                built.add(java.util.concurrent.CompletableFuture.runAsync(() -> {
+                    BootPhases phases = new BootPhases(LOG, "mount");
+                    requireKernelOwned(prefix);
+                    build(prefix, resources);
+                    phases.mark(prefix);
+                }, threads));
             }
-            build(prefix, resources);
-        }, threads)));
+        });
+        for (List<String> group : shared) {
+            built.add(java.util.concurrent.CompletableFuture.runAsync(() -> {
+                BootPhases phases = new BootPhases(LOG, "mount");
+                group.forEach(DefaultKernelContext.this::requireKernelOwned);
+                if (group.size() == 1) {
+                    build(group.get(0), batch.get(group.get(0)));
+                } else {
+                    buildShared(group, batch);
+                }
+                phases.mark(String.join(",", group));
+            }, threads));
+        }
         for (java.util.concurrent.CompletableFuture<Void> future : built) {
             try {
                 future.join();
             } catch (java.util.concurrent.CompletionException e) {
                 throw e.getCause() instanceof RuntimeException cause ? cause : e;
             }
+        }
+    }
+
+    /** Adds {@code prefix} to the first group none of whose prefixes nests with it, or to a new group. */
+    private static void joinGroup(List<List<String>> groups, String prefix) {
+        for (List<String> group : groups) {
+            if (group.stream().noneMatch(other -> nested(prefix, other))) {
+                group.add(prefix);
+                return;
+            }
+        }
+        groups.add(new ArrayList<>(List.of(prefix)));
+    }
+
+    /** Whether a path can be under both prefixes, so resources of one could answer for the other. */
+    static boolean nested(String a, String b) {
+        return a.equals(RouteTable.ROOT) || b.equals(RouteTable.ROOT) || a.equals(b)
+                || a.startsWith(b + "/") || b.startsWith(a + "/");
+    }
+
+    private void requireKernelOwned(String prefix) {
+        Object owner = routes.owner(prefix);
+        if (owner != null && !KERNEL_OWNER.equals(owner)) {
+            throw new IllegalStateException(prefix + " is already served by " + owner);
+        }
+    }
+
+    private void buildShared(List<String> prefixes, Map<String, List<Object>> batch) {
+        Map<String, List<Object>> resources = new java.util.LinkedHashMap<>();
+        prefixes.forEach(prefix -> resources.put(prefix, batch.get(prefix)));
+        try {
+            routes.mountShared(prefixes, KERNEL_OWNER, JaxRsApps.forPrefixes(KERNEL_OWNER, resources));
+        } catch (jakarta.servlet.ServletException e) {
+            throw new IllegalStateException("cannot mount " + String.join(", ", prefixes) + ": " + e.getMessage(), e);
         }
     }
 

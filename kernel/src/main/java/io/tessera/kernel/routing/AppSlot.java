@@ -19,6 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One mount point ({@code /kapis/g/v} or a kernel prefix) and the Jersey container serving it.
  *
+ * <p>A container serves one prefix, or several (the kernel's boot mounts share one, see
+ * {@link RouteTable#mountShared}): a shared generation is installed in the slot of each of its
+ * prefixes and retired only when the last of those slots lets it go.
+ *
  * <p>A swap builds and initialises the new container first, then replaces a volatile reference;
  * the old container is destroyed only when its last in-flight request has finished. So a request
  * is always served completely by one generation and none fails during a swap (Jersey's own
@@ -44,8 +48,14 @@ final class AppSlot {
         return g == null ? null : g.owner;
     }
 
-    /** Builds and initialises a container for {@code config}; the slot is unchanged until {@link #install}. */
-    static Generation build(String prefix, Object owner, ResourceConfig config, ServletContext context)
+    /**
+     * Builds and initialises a container for {@code config}; no slot serves it until {@link #install}.
+     *
+     * @param name what the logs call it
+     * @param base the path the container's resources are relative to: the prefix it serves, or
+     *        {@link RouteTable#ROOT} when its resources carry their full paths
+     */
+    static Generation build(String name, String base, Object owner, ResourceConfig config, ServletContext context)
             throws ServletException {
         ServletContainer container = new ServletContainer(config);
         Thread thread = Thread.currentThread();
@@ -54,28 +64,32 @@ final class AppSlot {
         // thread would not see them.
         thread.setContextClassLoader(AppSlot.class.getClassLoader());
         try {
-            container.init(new Config(prefix, context));
+            container.init(new Config(name, context));
         } finally {
             thread.setContextClassLoader(previous);
         }
-        return new Generation(prefix, owner, container);
+        return new Generation(name, base, owner, container);
     }
 
-    /** Makes {@code next} current and retires the previous generation (destroyed once drained). */
+    /**
+     * Makes {@code next} current and lets the previous generation go (destroyed once no slot
+     * serves it and its requests are drained).
+     */
     void install(Generation next) {
+        next.slots.incrementAndGet();
         Generation previous = current;
         current = next;
         if (previous != null) {
-            previous.retire();
+            previous.detach();
         }
     }
 
-    /** Retires the current generation; afterwards the slot serves nothing. */
+    /** Lets the current generation go; afterwards the slot serves nothing. */
     void retire() {
         Generation previous = current;
         current = null;
         if (previous != null) {
-            previous.retire();
+            previous.detach();
         }
     }
 
@@ -91,7 +105,7 @@ final class AppSlot {
         }
         boolean async = false;
         try {
-            g.container.service(new MountedRequest(request, prefix), response);
+            g.container.service(new MountedRequest(request, g.base), response);
             if (request.isAsyncStarted()) {
                 // a suspended JAX-RS request (AsyncResponse) still uses this generation until it completes
                 request.getAsyncContext().addListener(new ReleaseOnComplete(g));
@@ -165,23 +179,30 @@ final class AppSlot {
         }
     }
 
-    /** One built container and the requests it is serving. */
+    /** One built container, the slots serving it and the requests it is serving. */
     static final class Generation {
-        private final String prefix;
+        private final String name;
+        private final String base;
         private final Object owner;
         private final ServletContainer container;
+        /** Slots this generation is current in; retired when the last one lets it go. */
+        private final AtomicInteger slots = new AtomicInteger();
         private final AtomicInteger inFlight = new AtomicInteger();
         private final AtomicBoolean destroyed = new AtomicBoolean();
         private final java.util.concurrent.CompletableFuture<Void> gone = new java.util.concurrent.CompletableFuture<>();
         private volatile boolean retired;
 
-        private Generation(String prefix, Object owner, ServletContainer container) {
-            this.prefix = prefix;
+        private Generation(String name, String base, Object owner, ServletContainer container) {
+            this.name = name;
+            this.base = base;
             this.owner = owner;
             this.container = container;
         }
 
-        private void retire() {
+        private void detach() {
+            if (slots.decrementAndGet() > 0) {
+                return;
+            }
             retired = true;
             if (inFlight.get() == 0) {
                 destroy();
@@ -198,9 +219,9 @@ final class AppSlot {
             if (destroyed.compareAndSet(false, true)) {
                 try {
                     container.destroy();
-                    LOG.info("event=app.destroyed prefix={}", prefix);
+                    LOG.info("event=app.destroyed app={}", name);
                 } catch (RuntimeException e) {
-                    LOG.warn("event=app.destroy.failed prefix={} error={}", prefix, e.toString());
+                    LOG.warn("event=app.destroy.failed app={} error={}", name, e.toString());
                 } finally {
                     gone.complete(null);
                 }
@@ -217,16 +238,16 @@ final class AppSlot {
         }
     }
 
-    /** Presents the mount prefix as the servlet path, so resource paths are relative to it. */
+    /** Presents the generation's base as the servlet path, so resource paths are relative to it. */
     private static final class MountedRequest extends jakarta.servlet.http.HttpServletRequestWrapper {
         private final String servletPath;
         private final String pathInfo;
 
-        MountedRequest(HttpServletRequest request, String prefix) {
+        MountedRequest(HttpServletRequest request, String base) {
             super(request);
             String decoded = RouteTable.decodedPath(request);
-            // The root mount keeps the whole path as path info, as a servlet mapped to "/*" would.
-            String servletPrefix = RouteTable.ROOT.equals(prefix) ? "" : prefix;
+            // A root-based generation keeps the whole path as path info, as a servlet mapped to "/*" would.
+            String servletPrefix = RouteTable.ROOT.equals(base) ? "" : base;
             this.servletPath = servletPrefix;
             this.pathInfo = decoded.length() > servletPrefix.length() ? decoded.substring(servletPrefix.length()) : null;
         }

@@ -13,6 +13,8 @@ import jakarta.ws.rs.ext.ContextResolver;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
+import org.glassfish.jersey.server.model.Resource;
+import org.glassfish.jersey.server.model.ResourceMethod;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +55,76 @@ public final class JaxRsApps {
             }
         }
         return harden(name, config);
+    }
+
+    /**
+     * One configuration serving the resources of several prefixes, each at its prefix joined to
+     * its own {@code @Path}, with the handlers it would have in an application of its own (an
+     * instance handles its methods, a class is built per request): the application to mount with
+     * {@link RouteTable#mountShared}. Resources of one prefix that share a path are merged, as in
+     * one application per prefix.
+     *
+     * @throws IllegalArgumentException if a resource {@linkplain #canShare cannot be shared}
+     */
+    public static ResourceConfig forPrefixes(String name, java.util.Map<String, ? extends Iterable<Object>> resourcesByPrefix) {
+        ResourceConfig config = new ResourceConfig();
+        resourcesByPrefix.forEach((prefix, resources) -> {
+            for (Object resource : resources) {
+                if (!canShare(resource)) {
+                    throw new IllegalArgumentException(resource + " at " + prefix + " is not a root resource; its prefix needs "
+                            + "an application of its own");
+                }
+                Class<?> type = resource instanceof Class<?> c ? c : resource.getClass();
+                Object instance = resource instanceof Class<?> ? null : resource;
+                Resource model = Resource.from(type);
+                config.registerResources(relocated(model, join(prefix, model.getPath()), instance));
+            }
+        });
+        return harden(name, config);
+    }
+
+    /**
+     * Whether a mounted object can be served from a shared application: a root resource (class or
+     * instance) that is no provider. A provider (an exception mapper, a filter, a body writer…)
+     * would apply to every prefix of the application, so its prefix keeps an application of its own.
+     */
+    public static boolean canShare(Object resource) {
+        Class<?> type = resource instanceof Class<?> c ? c : resource.getClass();
+        return Resource.getPath(type) != null && !org.glassfish.jersey.internal.inject.Providers.isProvider(type);
+    }
+
+    /** {@code model} at {@code path}, its methods (and its children's) handled by {@code instance} when there is one. */
+    private static Resource relocated(Resource model, String path, Object instance) {
+        Resource.Builder builder = Resource.builder(path);
+        copyMethods(model, builder, instance);
+        return builder.build();
+    }
+
+    private static void copyMethods(Resource from, Resource.Builder to, Object instance) {
+        for (ResourceMethod method : from.getAllMethods()) {
+            // the copy keeps the method's HTTP method, media types, suspension, name bindings,
+            // handling method and handler parameters; it handles @Encoded per parameter (no
+            // kernel resource uses it on a class or method)
+            ResourceMethod.Builder copy = to.addMethod(method);
+            if (instance != null) {
+                copy.handledBy(instance, method.getInvocable().getDefinitionMethod());
+            }
+            if (method.isSse()) {
+                copy.sse();
+            }
+        }
+        for (Resource child : from.getChildResources()) {
+            copyMethods(child, to.addChildResource(child.getPath()), instance);
+        }
+    }
+
+    /** The path of a resource at {@code classPath} (its {@code @Path}) under {@code prefix}. */
+    static String join(String prefix, String classPath) {
+        String relative = classPath == null ? "" : classPath.startsWith("/") ? classPath.substring(1) : classPath;
+        if (relative.isEmpty()) {
+            return prefix;
+        }
+        return prefix.endsWith("/") ? prefix + relative : prefix + "/" + relative;
     }
 
     private static ResourceConfig harden(String name, ResourceConfig config) {

@@ -53,13 +53,48 @@ public final class RouteTable {
             throw new IllegalStateException("the HTTP server has not started");
         }
         long start = System.nanoTime();
-        AppSlot.Generation next = AppSlot.build(prefix, owner, config, ctx);
-        alive.add(next);
-        next.gone().thenRun(() -> alive.remove(next));
+        AppSlot.Generation next = track(AppSlot.build(prefix, prefix, owner, config, ctx));
         synchronized (this) {
             slots.computeIfAbsent(prefix, AppSlot::new).install(next);
         }
         LOG.info("event=app.mounted prefix={} owner={} ms={}", prefix, owner, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /**
+     * Mounts one application at several prefixes at once: {@code config}'s resources carry their
+     * full paths (prefix included), and each prefix's slot hands it the requests it would have
+     * handed an application of its own. Each prefix can later be mounted again or unmounted on
+     * its own; the shared application is destroyed when none of its prefixes is served by it any
+     * more and its in-flight requests have finished.
+     *
+     * <p>The caller makes sure no resource of {@code config} answers a path under a prefix it
+     * does not belong to: prefixes that nest (such as {@code /} and {@code /oauth}) do not share.
+     */
+    public void mountShared(java.util.Collection<String> prefixes, Object owner, ResourceConfig config)
+            throws ServletException {
+        if (prefixes.isEmpty()) {
+            throw new IllegalArgumentException("a shared application serves at least one prefix");
+        }
+        prefixes.forEach(RouteTable::validatePrefix);
+        ServletContext ctx = context;
+        if (ctx == null) {
+            throw new IllegalStateException("the HTTP server has not started");
+        }
+        long start = System.nanoTime();
+        AppSlot.Generation next = track(AppSlot.build(config.getApplicationName(), ROOT, owner, config, ctx));
+        synchronized (this) {
+            for (String prefix : prefixes) {
+                slots.computeIfAbsent(prefix, AppSlot::new).install(next);
+            }
+        }
+        LOG.info("event=app.mounted app={} prefixes={} owner={} ms={}", config.getApplicationName(), prefixes, owner,
+                (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private AppSlot.Generation track(AppSlot.Generation generation) {
+        alive.add(generation);
+        generation.gone().thenRun(() -> alive.remove(generation));
+        return generation;
     }
 
     /**
