@@ -26,6 +26,12 @@ final class BenchmarkSecurityModule implements KernelModule {
         return "benchmark-security";
     }
 
+    /** After IAM, whose start sets the kernel's RBAC authorizer: this module's allow-all one must be the last set. */
+    @Override
+    public List<String> dependsOn() {
+        return List.of("iam");
+    }
+
     @Override
     public void start(KernelContext context) {
         UserInfo user = new UserInfo(USER, "uid-benchmark", List.of(UserInfo.AUTHENTICATED_GROUP), Map.of());
