@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -39,6 +40,8 @@ public final class RoleAggregationController implements AutoCloseable {
     private final KubernetesClient client;
     private final List<SharedIndexInformer<GenericKubernetesResource>> roleInformers = new ArrayList<>();
     private SharedIndexInformer<GenericKubernetesResource> templates;
+    /** Scopes whose auto-aggregating roles wait for a re-aggregation on the worker. */
+    private final Set<String> pendingScopes = ConcurrentHashMap.newKeySet();
     private final ExecutorService worker = Executors.newSingleThreadExecutor(DaemonThreads.named("iam-role-aggregation"));
 
     public RoleAggregationController(KubernetesClient client) {
@@ -75,12 +78,12 @@ public final class RoleAggregationController implements AutoCloseable {
         templates.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(GenericKubernetesResource t) {
-                submit(() -> reaggregateAutoRoles(t));
+                scheduleReaggregation(t);
             }
 
             @Override
             public void onUpdate(GenericKubernetesResource o, GenericKubernetesResource t) {
-                submit(() -> reaggregateAutoRoles(t));
+                scheduleReaggregation(t);
             }
 
             @Override
@@ -107,8 +110,23 @@ public final class RoleAggregationController implements AutoCloseable {
         });
     }
 
-    private void reaggregateAutoRoles(GenericKubernetesResource template) {
+    /**
+     * Re-aggregates the auto-aggregating roles of the template's scope, once for a burst of
+     * template events: the templates' first list (about 60 at boot) or an extension installing
+     * its own would otherwise re-read every such role once per template. The scope is taken off
+     * the pending set when the run begins, so a template changed during a run schedules another.
+     */
+    private void scheduleReaggregation(GenericKubernetesResource template) {
         String scope = IamTypes.label(template, IamTypes.LABEL_SCOPE);
+        if (scope != null && pendingScopes.add(scope)) {
+            submit(() -> {
+                pendingScopes.remove(scope);
+                reaggregateAutoRoles(scope);
+            });
+        }
+    }
+
+    private void reaggregateAutoRoles(String scope) {
         for (int i = 0; i < ROLE_KINDS.size(); i++) {
             ResourceDefinitionContext ctx = ROLE_KINDS.get(i);
             if (!scope.equals(RoleAggregation.SCOPE_OF_KIND.get(ctx.getKind()))) {
