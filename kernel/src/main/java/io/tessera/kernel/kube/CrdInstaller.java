@@ -91,15 +91,31 @@ public final class CrdInstaller {
      * that starts an informer on them right away would otherwise see 404s.
      */
     public void apply(List<CustomResourceDefinition> crds) {
+        List<CustomResourceDefinition> pending = new ArrayList<>();
         for (CustomResourceDefinition crd : crds) {
             crd.getMetadata().setResourceVersion(null);
-            client.apiextensions().v1().customResourceDefinitions().resource(crd)
+            CustomResourceDefinition applied = client.apiextensions().v1().customResourceDefinitions().resource(crd)
                     .createOr(NonDeletingOperation::update);
             LOG.info("event=crd.applied name={}", crd.getMetadata().getName());
+            if (!established(applied)) {
+                pending.add(crd);
+            }
         }
-        for (CustomResourceDefinition crd : crds) {
+        for (CustomResourceDefinition crd : pending) {
             awaitServed(crd);
         }
+    }
+
+    /**
+     * Whether the API server reports the CRD's resources as served ({@code Established}, what
+     * {@code kubectl wait --for=condition=Established} waits for). A new CRD usually is not yet in
+     * the answer to its create, and is then polled; one updated, or created on an API server that
+     * establishes at once, needs no further request.
+     */
+    static boolean established(CustomResourceDefinition crd) {
+        return crd != null && crd.getStatus() != null && crd.getStatus().getConditions() != null
+                && crd.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     private void awaitServed(CustomResourceDefinition crd) {
