@@ -23,7 +23,7 @@ import java.util.Locale;
  */
 public final class BootTimeBenchmark implements Benchmark {
 
-    private static final int LAUNCHES = 3;
+    private static final int LAUNCHES = 5;
     private static final int IN_PROCESS_BOOTS = 3;
     private static final Duration DEADLINE = Duration.ofSeconds(120);
 
