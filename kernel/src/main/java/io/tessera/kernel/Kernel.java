@@ -11,9 +11,9 @@ import io.tessera.kernel.health.HealthEndpoints;
 import io.tessera.kernel.health.Readiness;
 import io.tessera.kernel.health.VersionEndpoint;
 import io.tessera.kernel.http.Gateway;
-import io.tessera.kernel.http.tls.ServingKeys;
 import io.tessera.kernel.http.JettyMemory;
 import io.tessera.kernel.http.Security;
+import io.tessera.kernel.http.tls.ServingKeys;
 import io.tessera.kernel.kube.CrdInstaller;
 import io.tessera.kernel.kube.KubeConnection;
 import io.tessera.kernel.kube.KubeConnectionException;
@@ -234,7 +234,6 @@ public final class Kernel implements AutoCloseable {
         return nanos / 1_000_000;
     }
 
-    /** Loads the keystore once so that a wrong path or password is one clear line, not a Jetty trace. */
     /** The HTTP listener's base URI, with the real port when port 0 was asked for. */
     public URI baseUri() {
         return gateway == null ? null : gateway.baseUri();
