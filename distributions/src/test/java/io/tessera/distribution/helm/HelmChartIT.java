@@ -23,6 +23,8 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.tessera.kernel.config.ConfigLoader;
 import io.tessera.kernel.config.KernelConfig;
+import io.tessera.kernel.http.tls.DevelopmentCertificate;
+import io.tessera.kernel.http.tls.ServingKeys;
 import io.tessera.kernel.spi.KernelModule;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -212,6 +214,63 @@ class HelmChartIT {
                 .findFirst().orElseThrow();
         assertThat(volume.getSecret().getSecretName()).isEqualTo("tessera-webhook-tls");
         assertThat(caFile).endsWith("/ca.crt");
+
+        // the HTTPS listener reads the same Secret's PEM pair straight from that mount: no init container, no keystore
+        assertServesTheMountedSecret(chart, "tessera-webhook-tls");
+        // Helm's genSignedCert writes a PKCS#1 RSA key, as cert-manager does by default; the kernel reads the
+        // rendered pair as the pod gets it and serves the rendered certificate
+        String key = new String(decoded(tls, "tls.key").readAllBytes(), StandardCharsets.US_ASCII);
+        assertThat(key).startsWith("-----BEGIN RSA PRIVATE KEY-----");
+        Path mounted = Files.createDirectories(tmp.resolve("webhook-tls"));
+        Files.write(mounted.resolve("tls.crt"), decoded(tls, "tls.crt").readAllBytes());
+        Files.writeString(mounted.resolve("tls.key"), key);
+        ServingKeys served = ServingKeys.load(KernelConfig.Https.pem(config.server().https().port(), mounted.resolve("tls.crt"),
+                mounted.resolve("tls.key")));
+        assertThat(served.keyStore().getCertificateChain(served.keyStore().aliases().nextElement())).startsWith(cert);
+    }
+
+    @Test
+    void webhookWithAUserSecretServesThatSecretsPemPair() throws Exception {
+        DocumentedHelmCommands.Command c = defaultInstall();
+        Map<String, String> sets = new HashMap<>(c.sets());
+        sets.put("webhook.certificate.source", "secret");
+        sets.put("webhook.certificate.secretName", "tessera-webhook-cert-manager");
+        RenderedChart chart = RenderedChart.render(new DocumentedHelmCommands.Command(c.line(), c.release(), c.chart(), c.namespace(),
+                c.valuesFiles(), sets), CHART);
+        // the chart makes no certificate of its own then
+        assertThat(chart.all(Secret.class)).noneSatisfy(s -> assertThat(s.getType()).isEqualTo("kubernetes.io/tls"));
+        assertServesTheMountedSecret(chart, "tessera-webhook-cert-manager");
+    }
+
+    /**
+     * The kernel container serves HTTPS from tls.crt and tls.key of the Secret {@code secretName}, mounted
+     * into it; no init container prepares anything and no keystore (or its password) exists; the config
+     * with PEM stand-ins at those paths loads and its serving keys open.
+     */
+    private void assertServesTheMountedSecret(RenderedChart chart, String secretName) throws Exception {
+        var pod = chart.all(Deployment.class).get(0).getSpec().getTemplate().getSpec();
+        assertThat(pod.getInitContainers()).isEmpty();
+        Container kernel = pod.getContainers().get(0);
+        assertThat(kernel.getEnv()).extracting(EnvVar::getName).noneSatisfy(n -> assertThat(n).containsIgnoringCase("keystore"));
+        assertThat(chart.all(Secret.class)).extracting(s -> s.getMetadata().getName())
+                .noneSatisfy(n -> assertThat(n).containsIgnoringCase("keystore"));
+        assertThat(configValue(chart, "keystore")).isNull();
+        for (String[] file : List.of(new String[] {"certificate", "tls.crt"}, new String[] {"key", "tls.key"})) {
+            String path = configValue(chart, file[0]);
+            assertThat(path).as(file[0]).endsWith("/" + file[1]);
+            VolumeMount mount = kernel.getVolumeMounts().stream().filter(m -> path.equals(m.getMountPath() + "/" + file[1]))
+                    .findFirst().orElseThrow(() -> new AssertionError(path + " is not in a mounted volume of the kernel"));
+            Volume volume = pod.getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst().orElseThrow();
+            assertThat(volume.getSecret()).as(path).isNotNull();
+            assertThat(volume.getSecret().getSecretName()).as(path).isEqualTo(secretName);
+        }
+        // every volume the pod declares is mounted by the kernel (no leftover scratch volume)
+        assertThat(kernel.getVolumeMounts()).extracting(VolumeMount::getName)
+                .containsExactlyInAnyOrderElementsOf(pod.getVolumes().stream().map(Volume::getName).toList());
+        KernelConfig config = loadKernelConfig(chart, kernel);
+        assertThat(config.server().https().keystore()).isNull();
+        ServingKeys keys = ServingKeys.load(config.server().https());
+        assertThat(keys.keyStore().size()).isEqualTo(1);
     }
 
     @Test
@@ -314,20 +373,13 @@ class HelmChartIT {
                         StandardCharsets.UTF_8));
             }
         }
-        // paths that exist only in the pod (the data dir and the keystore the init container writes)
-        // point at local stand-ins; the file's own values are still checked (unknown keys, syntax)
+        // paths that exist only in the pod (the data dir and the mounted webhook Secret) point at local
+        // stand-ins; the file's own values are still checked (unknown keys, syntax)
         env.put("TESSERA_DATA_DIR", Files.createDirectories(tmp.resolve("data")).toString());
-        if (configValue(chart, "keystore") != null) {
-            Path keystore = tmp.resolve("keystore.p12");
-            if (!Files.exists(keystore)) {
-                Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                        "-genkeypair", "-alias", "tessera", "-keyalg", "EC", "-dname", "CN=tessera", "-storetype", "PKCS12",
-                        "-keystore", keystore.toString(), "-storepass", env.get("TESSERA_SERVER_HTTPS_KEYSTORE_PASSWORD"))
-                        .redirectErrorStream(true).start();
-                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                assertThat(p.waitFor()).as(out).isZero();
-            }
-            env.put("TESSERA_SERVER_HTTPS_KEYSTORE", keystore.toString());
+        if (configValue(chart, "certificate") != null) {
+            KernelConfig.Https pem = DevelopmentCertificate.ensure(tmp.resolve("stand-in"), "127.0.0.1", 0);
+            env.put("TESSERA_SERVER_HTTPS_CERTIFICATE", pem.certificate().toString());
+            env.put("TESSERA_SERVER_HTTPS_KEY", pem.key().toString());
         }
         if (configValue(chart, "caFile") != null) {
             env.put("TESSERA_QUOTA_WEBHOOK_CA_FILE", Files.writeString(tmp.resolve("webhook-ca.crt"), "stand-in").toString());
