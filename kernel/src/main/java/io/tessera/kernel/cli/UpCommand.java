@@ -115,7 +115,7 @@ public final class UpCommand implements Callable<Integer>, TesseraCommand {
     }
 
     /**
-     * On the embedded default without a configured keystore, HTTPS is served with a self-signed
+     * On the embedded default without configured HTTPS (keystore or PEM), it is served with a self-signed
      * certificate from the data dir: kubectl sends a user's token only over HTTPS, so the
      * platform's kubeconfigs need it. A configured keystore or a real cluster is left alone.
      */
