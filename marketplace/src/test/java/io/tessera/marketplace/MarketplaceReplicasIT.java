@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.tessera.devcluster.DevCluster;
 import io.tessera.kernel.Kernel;
 import io.tessera.kernel.config.KernelConfig;
@@ -26,7 +28,6 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -158,12 +159,11 @@ class MarketplaceReplicasIT {
     /** Requests a sync with the contract's annotation and waits until lastSyncTime reaches it. */
     static void syncNow(String name) {
         Instant at = Instant.now();
-        kube.genericKubernetesResources(MarketplaceServerIT.REPOSITORIES).withName(name).edit(r -> {
-            Map<String, String> ann = new HashMap<>(r.getMetadata().getAnnotations() == null ? Map.of() : r.getMetadata().getAnnotations());
-            ann.put("kubesphere.io/sync-requested-at", at.toString());
-            r.getMetadata().setAnnotations(ann);
-            return r;
-        });
+        // a merge patch without a resourceVersion, as `kubectl annotate` sends: the controller writes
+        // the Repository's status meanwhile, and a locked edit would then fail with 409
+        kube.genericKubernetesResources(MarketplaceServerIT.REPOSITORIES).withName(name).patch(
+                PatchContext.of(PatchType.JSON_MERGE),
+                "{\"metadata\":{\"annotations\":{\"kubesphere.io/sync-requested-at\":\"" + at + "\"}}}");
         await().atMost(WAIT).until(() -> lastSyncTime(name) instanceof String t && !Instant.parse(t).isBefore(at));
     }
 

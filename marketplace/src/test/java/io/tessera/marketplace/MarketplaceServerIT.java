@@ -8,6 +8,8 @@ import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.tessera.kernel.Kernel;
 import io.tessera.kernel.config.KernelConfig;
@@ -179,12 +181,11 @@ class MarketplaceServerIT {
     /** Requests a sync with the contract's annotation and waits until lastSyncTime reaches it. */
     static Map<?, ?> syncNow(String repo) {
         Instant at = Instant.now();
-        client.genericKubernetesResources(REPOSITORIES).withName(repo).edit(r -> {
-            Map<String, String> a = new java.util.HashMap<>(r.getMetadata().getAnnotations() == null ? Map.of() : r.getMetadata().getAnnotations());
-            a.put("kubesphere.io/sync-requested-at", at.toString());
-            r.getMetadata().setAnnotations(a);
-            return r;
-        });
+        // a merge patch without a resourceVersion, as `kubectl annotate` sends: the controller writes
+        // the Repository's status meanwhile, and a locked edit would then fail with 409
+        client.genericKubernetesResources(REPOSITORIES).withName(repo).patch(
+                PatchContext.of(PatchType.JSON_MERGE),
+                "{\"metadata\":{\"annotations\":{\"kubesphere.io/sync-requested-at\":\"" + at + "\"}}}");
         await().atMost(Duration.ofSeconds(60)).until(() -> synced(repo) != null
                 && !Instant.parse((String) synced(repo).get("lastSyncTime")).isBefore(at));
         return synced(repo);
@@ -343,10 +344,9 @@ class MarketplaceServerIT {
                 .containsEntry("plannedInstallVersion", "1.0.0").containsEntry("recommendedVersion", "1.1.0");
         assertThat(installed.get("conditions")).isEqualTo(s.get("conditions"));
 
-        client.genericKubernetesResources(PLANS).withName("acme-mirror").edit(p -> {
-            p.setAdditionalProperty("spec", Map.of("extension", Map.of("name", "acme-mirror", "version", "1.1.0"), "enabled", true));
-            return p;
-        });
+        // unlocked, as kubectl patch: the installer writes the plan's status meanwhile
+        client.genericKubernetesResources(PLANS).withName("acme-mirror").patch(PatchContext.of(PatchType.JSON_MERGE),
+                "{\"spec\":{\"extension\":{\"name\":\"acme-mirror\",\"version\":\"1.1.0\"},\"enabled\":true}}");
         await().atMost(Duration.ofSeconds(60)).until(() -> "1.1.0".equals(extensionStatus("acme-mirror").get("installedVersion"))
                 && "Installed".equals(extensionStatus("acme-mirror").get("state")));
         assertThat(extensionStatus("acme-mirror")).containsEntry("plannedInstallVersion", "1.1.0");
