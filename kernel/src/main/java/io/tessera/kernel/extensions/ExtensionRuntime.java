@@ -286,11 +286,18 @@ final class ExtensionRuntime implements AutoCloseable {
                     r.getMetadata().setLabels(labels);
                     var ops = client.genericKubernetesResources(ROLE_TEMPLATES);
                     var existing = ops.withName(r.getMetadata().getName()).get();
-                    if (existing == null) {
-                        ops.resource(r).create();
-                    } else {
-                        r.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
-                        ops.resource(r).update();
+                    try {
+                        if (existing == null) {
+                            ops.resource(r).create();
+                        } else if (!ExtensionsModule.sameDefinition(existing, r)) {
+                            r.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
+                            ops.resource(r).update();
+                        }
+                    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                        // every replica starting the extension writes the same definition; 409: another was first
+                        if (e.getCode() != 409) {
+                            throw e;
+                        }
                     }
                     names.add(r.getMetadata().getName());
                 }

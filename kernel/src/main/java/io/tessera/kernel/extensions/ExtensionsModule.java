@@ -84,6 +84,11 @@ public final class ExtensionsModule implements KernelModule {
         LOG.info("event=extensions.started repository={}", context.config().extensions().repositoryDir());
     }
 
+    /**
+     * Creates the extension manager's own RoleTemplates, or brings them back to the shipped
+     * definition. Every replica does it at start, at the same time when they start together: a
+     * 409 means another replica has just written the same definition.
+     */
     private static void applyRoleTemplates(io.fabric8.kubernetes.client.KubernetesClient client) throws java.io.IOException {
         try (var in = ExtensionsModule.class.getClassLoader().getResourceAsStream("extensions/roletemplates.yaml")) {
             if (in == null) {
@@ -93,14 +98,33 @@ public final class ExtensionsModule implements KernelModule {
             for (var item : client.load(in).items()) {
                 var r = (io.fabric8.kubernetes.api.model.GenericKubernetesResource) item;
                 var existing = ops.withName(r.getMetadata().getName()).get();
-                if (existing == null) {
-                    ops.resource(r).create();
-                } else {
-                    r.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
-                    ops.resource(r).update();
+                try {
+                    if (existing == null) {
+                        ops.resource(r).create();
+                    } else if (!sameDefinition(existing, r)) {
+                        r.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
+                        ops.resource(r).update();
+                    }
+                } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                    if (e.getCode() != 409) {
+                        throw e;
+                    }
                 }
             }
         }
+    }
+
+    /** Labels, annotations and spec as shipped (what the API server adds to metadata does not count). */
+    static boolean sameDefinition(io.fabric8.kubernetes.api.model.GenericKubernetesResource stored,
+            io.fabric8.kubernetes.api.model.GenericKubernetesResource shipped) {
+        java.util.Map<String, String> labels = stored.getMetadata().getLabels() == null ? java.util.Map.of() : stored.getMetadata().getLabels();
+        java.util.Map<String, String> annotations = stored.getMetadata().getAnnotations() == null
+                ? java.util.Map.of() : stored.getMetadata().getAnnotations();
+        return labels.entrySet().containsAll(shipped.getMetadata().getLabels() == null
+                        ? java.util.Set.of() : shipped.getMetadata().getLabels().entrySet())
+                && annotations.entrySet().containsAll(shipped.getMetadata().getAnnotations() == null
+                        ? java.util.Set.of() : shipped.getMetadata().getAnnotations().entrySet())
+                && java.util.Objects.equals(stored.getAdditionalProperties().get("spec"), shipped.getAdditionalProperties().get("spec"));
     }
 
     /** Adds a package to the built-in repository at run time (tests, the testkit). */
