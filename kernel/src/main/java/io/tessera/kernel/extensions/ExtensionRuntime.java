@@ -284,21 +284,7 @@ final class ExtensionRuntime implements AutoCloseable {
                     labels.put(ExtensionTypes.EXTENSION_REF, name);
                     labels.put("iam.kubesphere.io/role-template", "true");
                     r.getMetadata().setLabels(labels);
-                    var ops = client.genericKubernetesResources(ROLE_TEMPLATES);
-                    var existing = ops.withName(r.getMetadata().getName()).get();
-                    try {
-                        if (existing == null) {
-                            ops.resource(r).create();
-                        } else if (!ExtensionsModule.sameDefinition(existing, r)) {
-                            r.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
-                            ops.resource(r).update();
-                        }
-                    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-                        // every replica starting the extension writes the same definition; 409: another was first
-                        if (e.getCode() != 409) {
-                            throw e;
-                        }
-                    }
+                    ExtensionsModule.applyRoleTemplate(client, r);
                     names.add(r.getMetadata().getName());
                 }
             }

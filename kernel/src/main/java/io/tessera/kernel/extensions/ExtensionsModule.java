@@ -84,32 +84,37 @@ public final class ExtensionsModule implements KernelModule {
         LOG.info("event=extensions.started repository={}", context.config().extensions().repositoryDir());
     }
 
-    /**
-     * Creates the extension manager's own RoleTemplates, or brings them back to the shipped
-     * definition. Every replica does it at start, at the same time when they start together: a
-     * 409 means another replica has just written the same definition.
-     */
+    /** Creates the extension manager's own RoleTemplates, or brings them back to the shipped definition. */
     private static void applyRoleTemplates(io.fabric8.kubernetes.client.KubernetesClient client) throws java.io.IOException {
         try (var in = ExtensionsModule.class.getClassLoader().getResourceAsStream("extensions/roletemplates.yaml")) {
             if (in == null) {
                 throw new java.io.IOException("extensions/roletemplates.yaml is missing from the kernel");
             }
-            var ops = client.genericKubernetesResources(ExtensionRuntime.ROLE_TEMPLATES);
             for (var item : client.load(in).items()) {
-                var r = (io.fabric8.kubernetes.api.model.GenericKubernetesResource) item;
-                var existing = ops.withName(r.getMetadata().getName()).get();
-                try {
-                    if (existing == null) {
-                        ops.resource(r).create();
-                    } else if (!sameDefinition(existing, r)) {
-                        r.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
-                        ops.resource(r).update();
-                    }
-                } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-                    if (e.getCode() != 409) {
-                        throw e;
-                    }
-                }
+                applyRoleTemplate(client, (io.fabric8.kubernetes.api.model.GenericKubernetesResource) item);
+            }
+        }
+    }
+
+    /**
+     * Creates {@code template}, or updates it when the stored one differs from it. Every replica
+     * does this at start (and when it starts an extension), at the same time when they start
+     * together: a 409 means another replica has just written the same definition.
+     */
+    static void applyRoleTemplate(io.fabric8.kubernetes.client.KubernetesClient client,
+            io.fabric8.kubernetes.api.model.GenericKubernetesResource template) {
+        var ops = client.genericKubernetesResources(ExtensionRuntime.ROLE_TEMPLATES);
+        var existing = ops.withName(template.getMetadata().getName()).get();
+        try {
+            if (existing == null) {
+                ops.resource(template).create();
+            } else if (!sameDefinition(existing, template)) {
+                template.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
+                ops.resource(template).update();
+            }
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
             }
         }
     }
