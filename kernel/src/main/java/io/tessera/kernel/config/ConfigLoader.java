@@ -592,11 +592,7 @@ public final class ConfigLoader {
             problems.add(new Problem(ConfigKey.QUOTA_WEBHOOK_CA_FILE.key(), ca.source(),
                     "set without " + ConfigKey.QUOTA_WEBHOOK_URL.key() + " (no webhook would use it)"));
         }
-        Path file = (Path) ca.value();
-        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-            problems.add(new Problem(ConfigKey.QUOTA_WEBHOOK_CA_FILE.key(), ca.source(),
-                    "cannot read " + file + (Files.exists(file) ? "" : ": no such file")));
-        }
+        checkReadable(ConfigKey.QUOTA_WEBHOOK_CA_FILE, ca, problems);
     }
 
     private static void checkKubeconfig(Path path, String source, List<Problem> problems) {

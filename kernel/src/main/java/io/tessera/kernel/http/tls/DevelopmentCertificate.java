@@ -18,7 +18,6 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Collections;
 
 /**
@@ -96,8 +95,7 @@ public final class DevelopmentCertificate {
 
     /** The key first, then the certificate, each under a temporary name and moved: {@link #ensure} needs both. */
     private static void write(Path dir, PrivateKey key, X509Certificate certificate) throws IOException {
-        String keyPem = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(key.getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+        String keyPem = ServingKeys.pem("PRIVATE KEY", key.getEncoded());
         Path tmpKey = dir.resolve(KEY + ".tmp");
         Files.deleteIfExists(tmpKey);
         Files.createFile(tmpKey);
@@ -106,7 +104,7 @@ public final class DevelopmentCertificate {
         Files.move(tmpKey, dir.resolve(KEY), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         String certificatePem;
         try {
-            certificatePem = ServingKeys.pem(certificate.getEncoded());
+            certificatePem = ServingKeys.pem("CERTIFICATE", certificate.getEncoded());
         } catch (java.security.cert.CertificateEncodingException e) {
             throw new IOException(e);
         }

@@ -75,15 +75,16 @@ public final class ServingKeys {
      */
     public String trustAnchorPem() {
         try {
-            return pem(trustAnchor.getEncoded());
+            return pem("CERTIFICATE", trustAnchor.getEncoded());
         } catch (java.security.cert.CertificateEncodingException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    static String pem(byte[] der) {
-        return "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(der) + "\n-----END CERTIFICATE-----\n";
+    /** {@code der} as a PEM block of {@code type} ({@code CERTIFICATE}, {@code PRIVATE KEY}). */
+    static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 
     private static ServingKeys fromKeystore(Path file, String password) throws IOException {

@@ -16,7 +16,6 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
-import java.util.Base64;
 import javax.net.ssl.KeyManagerFactory;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.junit.jupiter.api.Test;
@@ -32,9 +31,9 @@ class ServingKeysTest {
         KeyPair pair = ec();
         X509Certificate certificate = SelfSignedCertificate.issue(pair, "127.0.0.1", Duration.ofDays(1));
         ServingKeys keys = ServingKeys.load(KernelConfig.Https.pem(0,
-                write("tls.crt", ServingKeys.pem(certificate.getEncoded())), write("tls.key", pkcs8(pair.getPrivate()))));
+                write("tls.crt", ServingKeys.pem("CERTIFICATE", certificate.getEncoded())), write("tls.key", ServingKeys.pem("PRIVATE KEY", pair.getPrivate().getEncoded()))));
 
-        assertThat(keys.trustAnchorPem()).isEqualTo(ServingKeys.pem(certificate.getEncoded()));
+        assertThat(keys.trustAnchorPem()).isEqualTo(ServingKeys.pem("CERTIFICATE", certificate.getEncoded()));
         assertThat(keyManagerKey(keys)).isEqualTo(pair.getPrivate());
     }
 
@@ -48,7 +47,7 @@ class ServingKeysTest {
         assertThat(traditional).startsWith("-----BEGIN RSA PRIVATE KEY-----");
 
         ServingKeys keys = ServingKeys.load(KernelConfig.Https.pem(0,
-                write("tls.crt", ServingKeys.pem(certificate.getEncoded())), write("tls.key", traditional)));
+                write("tls.crt", ServingKeys.pem("CERTIFICATE", certificate.getEncoded())), write("tls.key", traditional)));
 
         assertThat(keyManagerKey(keys).getEncoded()).isEqualTo(rsa.getPrivate().getEncoded());
     }
@@ -56,8 +55,8 @@ class ServingKeysTest {
     @Test
     void aKeyOfAnotherCertificateIsRefusedWithBothFilesNamed() throws Exception {
         KeyPair pair = ec();
-        Path certificate = write("tls.crt", ServingKeys.pem(SelfSignedCertificate.issue(pair, null, Duration.ofDays(1)).getEncoded()));
-        Path other = write("other.key", pkcs8(ec().getPrivate()));
+        Path certificate = write("tls.crt", ServingKeys.pem("CERTIFICATE", SelfSignedCertificate.issue(pair, null, Duration.ofDays(1)).getEncoded()));
+        Path other = write("other.key", ServingKeys.pem("PRIVATE KEY", ec().getPrivate().getEncoded()));
 
         assertThatThrownBy(() -> ServingKeys.load(KernelConfig.Https.pem(0, certificate, other)))
                 .isInstanceOf(IOException.class)
@@ -67,7 +66,7 @@ class ServingKeysTest {
     @Test
     void unreadableOrEncryptedFilesAreRefusedInOneLine() throws Exception {
         KeyPair pair = ec();
-        Path certificate = write("tls.crt", ServingKeys.pem(SelfSignedCertificate.issue(pair, null, Duration.ofDays(1)).getEncoded()));
+        Path certificate = write("tls.crt", ServingKeys.pem("CERTIFICATE", SelfSignedCertificate.issue(pair, null, Duration.ofDays(1)).getEncoded()));
         Path missing = tmp.resolve("missing.key");
         assertThatThrownBy(() -> ServingKeys.load(KernelConfig.Https.pem(0, certificate, missing)))
                 .hasMessage("cannot read " + missing + ": no such file");
@@ -92,10 +91,6 @@ class ServingKeysTest {
         KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         factory.init(store, keys.password().toCharArray());
         return (PrivateKey) store.getKey(ServingKeys.ALIAS, keys.password().toCharArray());
-    }
-
-    private static String pkcs8(PrivateKey key) {
-        return "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(key.getEncoded()) + "\n-----END PRIVATE KEY-----\n";
     }
 
     private static String bouncyCastlePem(PrivateKey key) throws IOException {
