@@ -152,21 +152,18 @@ public final class DefaultKernelContext implements KernelContext {
             }
             pending.clear();
         }
-        List<java.util.concurrent.CompletableFuture<Void>> built = new ArrayList<>();
-        List<List<String>> shared = new ArrayList<>();
+        List<List<String>> groups = new ArrayList<>();
+        List<List<String>> alone = new ArrayList<>();
         batch.forEach((prefix, resources) -> {
             if (resources.stream().allMatch(JaxRsApps::canShare)) {
-                joinGroup(shared, prefix);
+                joinGroup(groups, prefix);
             } else {
-                built.add(java.util.concurrent.CompletableFuture.runAsync(() -> {
-                    BootPhases phases = new BootPhases(LOG, "mount");
-                    requireKernelOwned(prefix);
-                    build(prefix, resources);
-                    phases.mark(prefix);
-                }, threads));
+                alone.add(List.of(prefix));
             }
         });
-        for (List<String> group : shared) {
+        groups.addAll(alone);
+        List<java.util.concurrent.CompletableFuture<Void>> built = new ArrayList<>();
+        for (List<String> group : groups) {
             built.add(java.util.concurrent.CompletableFuture.runAsync(() -> {
                 BootPhases phases = new BootPhases(LOG, "mount");
                 group.forEach(DefaultKernelContext.this::requireKernelOwned);

@@ -48,15 +48,8 @@ public final class RouteTable {
      */
     public void mount(String prefix, Object owner, ResourceConfig config) throws ServletException {
         validatePrefix(prefix);
-        ServletContext ctx = context;
-        if (ctx == null) {
-            throw new IllegalStateException("the HTTP server has not started");
-        }
         long start = System.nanoTime();
-        AppSlot.Generation next = track(AppSlot.build(prefix, prefix, owner, config, ctx));
-        synchronized (this) {
-            slots.computeIfAbsent(prefix, AppSlot::new).install(next);
-        }
+        install(List.of(prefix), AppSlot.build(prefix, prefix, owner, config, servletContext()));
         LOG.info("event=app.mounted prefix={} owner={} ms={}", prefix, owner, (System.nanoTime() - start) / 1_000_000);
     }
 
@@ -76,25 +69,29 @@ public final class RouteTable {
             throw new IllegalArgumentException("a shared application serves at least one prefix");
         }
         prefixes.forEach(RouteTable::validatePrefix);
+        long start = System.nanoTime();
+        install(prefixes, AppSlot.build(config.getApplicationName(), ROOT, owner, config, servletContext()));
+        LOG.info("event=app.mounted app={} prefixes={} owner={} ms={}", config.getApplicationName(), prefixes, owner,
+                (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private ServletContext servletContext() {
         ServletContext ctx = context;
         if (ctx == null) {
             throw new IllegalStateException("the HTTP server has not started");
         }
-        long start = System.nanoTime();
-        AppSlot.Generation next = track(AppSlot.build(config.getApplicationName(), ROOT, owner, config, ctx));
+        return ctx;
+    }
+
+    /** Makes {@code next} current at each of {@code prefixes} (atomically for them all) and tracks it until it is gone. */
+    private void install(java.util.Collection<String> prefixes, AppSlot.Generation next) {
+        alive.add(next);
+        next.gone().thenRun(() -> alive.remove(next));
         synchronized (this) {
             for (String prefix : prefixes) {
                 slots.computeIfAbsent(prefix, AppSlot::new).install(next);
             }
         }
-        LOG.info("event=app.mounted app={} prefixes={} owner={} ms={}", config.getApplicationName(), prefixes, owner,
-                (System.nanoTime() - start) / 1_000_000);
-    }
-
-    private AppSlot.Generation track(AppSlot.Generation generation) {
-        alive.add(generation);
-        generation.gone().thenRun(() -> alive.remove(generation));
-        return generation;
     }
 
     /**
