@@ -1,7 +1,8 @@
 package io.tessera.kernel;
 
 import io.tessera.devcluster.DevCluster;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.tessera.extension.api.KernelInfo;
 import io.tessera.kernel.audit.AuditBus;
 import io.tessera.kernel.concurrent.DaemonThreads;
@@ -118,50 +119,64 @@ public final class Kernel implements AutoCloseable {
         readiness.add("kubernetes", () -> kube != null && kube.reachable());
         readiness.add("kernel", () -> started && !stopping);
 
-        VersionEndpoint version = new VersionEndpoint(build, () -> kube == null ? null : kube.kubernetesVersion());
-        gateway = new Gateway(security, routes, new HealthEndpoints(readiness), version, metrics, audit,
-                config.hostClusterName());
-        KernelConfig.Server server = config.server();
-        gateway.addHttpConnector(server.address(), server.port());
-        ServingKeys servingKeys = null;
-        if (server.https() != null && server.https().enabled()) {
-            try {
-                servingKeys = ServingKeys.load(server.https());
-            } catch (IOException e) {
-                throw new KernelStartException(e.getMessage(), e);
-            }
-            gateway.addHttpsConnector(server.address(), server.https().port(), servingKeys);
-        }
-        try {
-            gateway.start(server.shutdownGrace());
-        } catch (Gateway.PortInUseException e) {
-            throw new KernelStartException(e.getMessage(), e);
-        }
-
-        long httpUp = System.nanoTime();
         ExecutorService threads = Executors.newCachedThreadPool(DaemonThreads.named("kernel-boot"));
         CompletableFuture<KubeConnection> connecting = null;
         try {
-            // The connection (and the embedded cluster behind it) opens while this thread starts
-            // the OSGi framework and reads the modules' CRDs, which need no cluster.
-            connecting = CompletableFuture.supplyAsync(() -> {
+            // Three strands meet only before the modules start: the HTTP listener and the OSGi
+            // framework (this thread), the Kubernetes connection (with the embedded cluster behind it),
+            // and the modules' CRDs, read with the serialization that the client then shares.
+            CompletableFuture<KubernetesSerialization> serialization = CompletableFuture.supplyAsync(KubernetesSerialization::new,
+                    threads);
+            CompletableFuture<List<List<GenericKubernetesResource>>> reading = serialization.thenApplyAsync(s -> {
                 try {
-                    return KubeConnection.open(config);
-                } catch (KubeConnectionException e) {
+                    return ModuleHost.readCrds(ordered, s);
+                } catch (ModuleHost.ModuleStartException e) {
                     throw new CompletionException(e);
                 }
             }, threads);
-            List<List<CustomResourceDefinition>> crds;
+
+            VersionEndpoint version = new VersionEndpoint(build, () -> kube == null ? null : kube.kubernetesVersion());
+            gateway = new Gateway(security, routes, new HealthEndpoints(readiness), version, metrics, audit,
+                    config.hostClusterName());
+            KernelConfig.Server server = config.server();
+            gateway.addHttpConnector(server.address(), server.port());
+            ServingKeys servingKeys = null;
+            if (server.https() != null && server.https().enabled()) {
+                try {
+                    servingKeys = ServingKeys.load(server.https());
+                } catch (IOException e) {
+                    throw new KernelStartException(e.getMessage(), e);
+                }
+                gateway.addHttpsConnector(server.address(), server.https().port(), servingKeys);
+            }
+            try {
+                // a port in use fails the boot before the cluster is touched
+                gateway.bind();
+                connecting = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return KubeConnection.open(config, serialization::join);
+                    } catch (KubeConnectionException e) {
+                        throw new CompletionException(e);
+                    }
+                }, threads);
+                gateway.start(server.shutdownGrace());
+            } catch (Gateway.PortInUseException e) {
+                throw new KernelStartException(e.getMessage(), e);
+            }
+            long httpUp = System.nanoTime();
+
+            List<List<GenericKubernetesResource>> crds;
             try {
                 osgi = FelixHost.start(config.dataDir().resolve("felix"));
-                crds = ModuleHost.readCrds(ordered);
             } catch (org.osgi.framework.BundleException | IOException e) {
-                awaitConnection(connecting);
                 throw new KernelStartException("cannot start the OSGi framework in " + config.dataDir().resolve("felix")
                         + ": " + e.getMessage(), e);
-            } catch (ModuleHost.ModuleStartException e) {
-                awaitConnection(connecting);
-                throw new KernelStartException(e.getMessage(), e);
+            }
+            try {
+                crds = reading.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof ModuleHost.ModuleStartException failure
+                        ? new KernelStartException(failure.getMessage(), failure) : e;
             }
             osgi.context().registerService(KernelInfo.class, new Info(build.version(), config.hostClusterName()), new Hashtable<>());
             osgi.setDrain(bundle -> routes.drained(KapisWhiteboard.ownedBy(bundle)), config.server().shutdownGrace());
@@ -204,12 +219,13 @@ public final class Kernel implements AutoCloseable {
         } finally {
             threads.shutdown();
             if (kube == null && connecting != null) {
-                // the boot failed before taking the connection: close it whenever it is open
-                connecting.whenComplete((connection, error) -> {
-                    if (connection != null) {
-                        connection.close();
-                    }
-                });
+                // The boot failed before taking the connection: wait for it and close it, so that the
+                // embedded cluster does not go on starting (and writing to the data dir) after the failure.
+                try {
+                    connecting.join().close();
+                } catch (CompletionException | java.util.concurrent.CancellationException ignored) {
+                    // it failed to open too; the boot's own error is the one reported
+                }
             }
         }
         started = true;

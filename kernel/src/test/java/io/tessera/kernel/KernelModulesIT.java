@@ -213,8 +213,10 @@ class KernelModulesIT {
     @Test
     void crdsApplyIdempotentlyAndUpdate() throws Exception {
         CrdInstaller installer = new CrdInstaller(kernel.embeddedCluster().newClient());
-        List<CustomResourceDefinition> crds = installer.read(getClass().getClassLoader(), "test-crds/widgets.yaml");
-        crds.get(0).getSpec().getNames().setShortNames(List.of("wd"));
+        List<GenericKubernetesResource> crds = installer.read(getClass().getClassLoader(), "test-crds/widgets.yaml");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> names = (Map<String, Object>) ((Map<String, Object>) crds.get(0).getAdditionalProperties().get("spec")).get("names");
+        names.put("shortNames", List.of("wd"));
         installer.apply(crds);
         installer.apply(crds);
         try (KubernetesClient admin = kernel.embeddedCluster().newClient()) {

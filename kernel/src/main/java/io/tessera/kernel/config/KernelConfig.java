@@ -99,8 +99,11 @@ public record KernelConfig(
             Duration accessTokenInactivityTimeout,
             int loginFailureLimit,
             Duration loginFailureWindow) {
+        /** KubeSphere's default admin password; the console makes the admin change it at the first login. */
+        public static final String DEFAULT_ADMIN_PASSWORD = "P@88w0rd";
+
         public static Iam defaults() {
-            return new Iam("admin", "P@88w0rd",
+            return new Iam("admin", DEFAULT_ADMIN_PASSWORD,
                     List.of(new OAuthClient("kubesphere", "kubesphere")),
                     Duration.ofHours(2), Duration.ofMinutes(30), 5, Duration.ofMinutes(10));
         }

@@ -138,12 +138,16 @@ public final class Gateway {
     /**
      * @throws PortInUseException when a listener's port is taken
      */
-    public void start(Duration shutdownGrace) throws Exception {
-        server.setStopTimeout(shutdownGrace.toMillis());
-        // Each listener binds on its own first, so a taken port is named exactly (after a failed
-        // start Jetty has closed every connector, and which one failed can no longer be told).
+    /**
+     * Opens the listeners' sockets, each on its own, so that a taken port is named exactly (after a
+     * failed start Jetty has closed every connector, and which one failed can no longer be told).
+     * {@link #start} does it when this was not called first.
+     *
+     * @throws PortInUseException when a port is taken; then no listener is left open
+     */
+    public void bind() throws Exception {
         for (ServerConnector connector : new ServerConnector[] {http, https}) {
-            if (connector == null) {
+            if (connector == null || connector.isOpen()) {
                 continue;
             }
             try {
@@ -156,6 +160,11 @@ public final class Gateway {
                 throw e;
             }
         }
+    }
+
+    public void start(Duration shutdownGrace) throws Exception {
+        server.setStopTimeout(shutdownGrace.toMillis());
+        bind();
         try {
             server.start();
         } catch (Exception e) {

@@ -1,13 +1,12 @@
 package io.tessera.kernel.kube;
 
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ListOptions;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,13 +14,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.slf4j.LoggerFactory;
 
 /**
  * Applies CustomResourceDefinitions from classpath YAML, idempotently (create, or update what
- * exists), refusing any version without a structural schema.
+ * exists), refusing any version without a structural schema. A CRD stays a generic object all the
+ * way: the kernel only reads a few of its fields, and fabric8's typed CRD model (its schema
+ * classes nest deeply) cost a boot more to read and write than the rest of the CRDs' handling.
  */
 public final class CrdInstaller {
 
@@ -33,6 +34,9 @@ public final class CrdInstaller {
 
     private static final String CRD_KIND = "CustomResourceDefinition";
     private static final String CRD_API_VERSION = "apiextensions.k8s.io/v1";
+    private static final ResourceDefinitionContext CRDS = new ResourceDefinitionContext.Builder()
+            .withGroup("apiextensions.k8s.io").withVersion("v1").withPlural("customresourcedefinitions").withKind(CRD_KIND)
+            .withNamespaced(false).build();
 
     private final KubernetesClient client;
 
@@ -41,21 +45,23 @@ public final class CrdInstaller {
     }
 
     /** Reads every CRD in {@code resource} (one or more YAML documents) from {@code loader}. */
-    public List<CustomResourceDefinition> read(ClassLoader loader, String resource) throws IOException {
-        return parse(loader, resource);
+    public List<GenericKubernetesResource> read(ClassLoader loader, String resource) throws IOException {
+        return parse(client.getKubernetesSerialization(), loader, resource);
     }
 
     /**
      * Like {@link #read}, without a client: the kernel reads its modules' CRDs while the
-     * Kubernetes connection is still opening.
+     * Kubernetes connection is still opening, with the serialization the client then gets (so
+     * that the CRD model's deserializers are built once, not once per object mapper).
      */
-    public static List<CustomResourceDefinition> parse(ClassLoader loader, String resource) throws IOException {
+    public static List<GenericKubernetesResource> parse(KubernetesSerialization serialization, ClassLoader loader, String resource)
+            throws IOException {
         String path = resource.startsWith("/") ? resource.substring(1) : resource;
         try (InputStream in = loader.getResourceAsStream(path)) {
             if (in == null) {
                 throw new IOException("CRD resource " + resource + " not found");
             }
-            List<CustomResourceDefinition> crds = new ArrayList<>();
+            List<GenericKubernetesResource> crds = new ArrayList<>();
             // The YAML reader fabric8 uses (aliases resolved, empty documents skipped); each document is
             // checked for its kind and converted to the one class it may be. (Letting fabric8 tell the
             // class from apiVersion/kind makes it load every model class it has, about 470, on the
@@ -70,7 +76,7 @@ public final class CrdInstaller {
                     throw new IOException(resource + " holds a " + (kind == null ? "document without a kind" : kind + " " + apiVersion)
                             + ", not only CustomResourceDefinitions (" + CRD_API_VERSION + ")");
                 }
-                CustomResourceDefinition crd = Serialization.INSTANCE.convertValue(document, CustomResourceDefinition.class);
+                GenericKubernetesResource crd = serialization.convertValue(document, GenericKubernetesResource.class);
                 validate(resource, crd);
                 crds.add(crd);
             }
@@ -80,28 +86,23 @@ public final class CrdInstaller {
         }
     }
 
-    /** Created on first use: fabric8's serialization resolves every model class, which takes a moment. */
-    private static final class Serialization {
-        static final KubernetesSerialization INSTANCE = new KubernetesSerialization();
-    }
-
     /**
      * Creates or updates each CRD, then waits until the API server serves its resources: a real
      * API server needs a moment after a CRD is created before its resources answer, and a module
      * that starts an informer on them right away would otherwise see 404s.
      */
-    public void apply(List<CustomResourceDefinition> crds) {
-        List<CustomResourceDefinition> pending = new ArrayList<>();
-        for (CustomResourceDefinition crd : crds) {
+    public void apply(List<GenericKubernetesResource> crds) {
+        List<GenericKubernetesResource> pending = new ArrayList<>();
+        for (GenericKubernetesResource crd : crds) {
             crd.getMetadata().setResourceVersion(null);
-            CustomResourceDefinition applied = client.apiextensions().v1().customResourceDefinitions().resource(crd)
+            GenericKubernetesResource applied = client.genericKubernetesResources(CRDS).resource(crd)
                     .createOr(NonDeletingOperation::update);
             LOG.info("event=crd.applied name={}", crd.getMetadata().getName());
             if (!established(applied)) {
                 pending.add(crd);
             }
         }
-        for (CustomResourceDefinition crd : pending) {
+        for (GenericKubernetesResource crd : pending) {
             awaitServed(crd);
         }
     }
@@ -112,24 +113,28 @@ public final class CrdInstaller {
      * the answer to its create, and is then polled; one updated, or created on an API server that
      * establishes at once, needs no further request.
      */
-    static boolean established(CustomResourceDefinition crd) {
-        return crd != null && crd.getStatus() != null && crd.getStatus().getConditions() != null
-                && crd.getStatus().getConditions().stream()
-                        .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
+    static boolean established(GenericKubernetesResource crd) {
+        if (crd == null) {
+            return false;
+        }
+        return list(field(crd.getAdditionalProperties().get("status"), "conditions")).stream()
+                .anyMatch(c -> "Established".equals(field(c, "type")) && "True".equals(field(c, "status")));
     }
 
-    private void awaitServed(CustomResourceDefinition crd) {
-        CustomResourceDefinitionVersion version = crd.getSpec().getVersions().stream()
-                .filter(v -> Boolean.TRUE.equals(v.getServed())).findFirst().orElse(null);
-        if (version == null) {
+    private void awaitServed(GenericKubernetesResource crd) {
+        Object spec = crd.getAdditionalProperties().get("spec");
+        Object served = list(field(spec, "versions")).stream().filter(v -> Boolean.TRUE.equals(field(v, "served")))
+                .findFirst().orElse(null);
+        if (served == null) {
             return;
         }
+        Object names = field(spec, "names");
         ResourceDefinitionContext context = new ResourceDefinitionContext.Builder()
-                .withGroup(crd.getSpec().getGroup())
-                .withVersion(version.getName())
-                .withPlural(crd.getSpec().getNames().getPlural())
-                .withKind(crd.getSpec().getNames().getKind())
-                .withNamespaced("Namespaced".equals(crd.getSpec().getScope()))
+                .withGroup((String) field(spec, "group"))
+                .withVersion((String) field(served, "name"))
+                .withPlural((String) field(names, "plural"))
+                .withKind((String) field(names, "kind"))
+                .withNamespaced("Namespaced".equals(field(spec, "scope")))
                 .build();
         long deadline = System.nanoTime() + SERVED_TIMEOUT.toNanos();
         long pollMillis = SERVED_POLL_FIRST.toMillis();
@@ -158,18 +163,26 @@ public final class CrdInstaller {
         }
     }
 
-    static void validate(String resource, CustomResourceDefinition crd) throws IOException {
+    static void validate(String resource, GenericKubernetesResource crd) throws IOException {
         String name = crd.getMetadata() == null ? null : crd.getMetadata().getName();
-        if (name == null || crd.getSpec() == null || crd.getSpec().getVersions() == null
-                || crd.getSpec().getVersions().isEmpty()) {
+        List<?> versions = list(field(crd.getAdditionalProperties().get("spec"), "versions"));
+        if (name == null || versions.isEmpty()) {
             throw new IOException("CRD " + name + " in " + resource + " has no name or no versions");
         }
-        for (CustomResourceDefinitionVersion version : crd.getSpec().getVersions()) {
-            var schema = version.getSchema() == null ? null : version.getSchema().getOpenAPIV3Schema();
-            if (schema == null || !"object".equals(schema.getType())) {
-                throw new IOException("CRD " + name + " version " + version.getName() + " in " + resource
+        for (Object version : versions) {
+            if (!"object".equals(field(field(field(version, "schema"), "openAPIV3Schema"), "type"))) {
+                throw new IOException("CRD " + name + " version " + field(version, "name") + " in " + resource
                         + " has no structural schema (openAPIV3Schema with type: object)");
             }
         }
+    }
+
+    /** {@code object}'s field {@code name} when it is a map, else null. */
+    private static Object field(Object object, String name) {
+        return object instanceof Map<?, ?> map ? map.get(name) : null;
+    }
+
+    private static List<?> list(Object value) {
+        return value instanceof List<?> list ? list : List.of();
     }
 }

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
@@ -21,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,8 +54,13 @@ public final class KubeConnection implements AutoCloseable {
         this.prober = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("tessera-kube-probe"));
     }
 
-    /** Connects and checks that the API server answers; starts the embedded cluster if it is the source. */
-    public static KubeConnection open(KernelConfig config) throws KubeConnectionException {
+    /**
+     * Connects and checks that the API server answers; starts the embedded cluster if it is the
+     * source. The client's (de)serialization comes from {@code serialization}, asked for only once
+     * the cluster is found (the kernel prepares it meanwhile on another thread).
+     */
+    public static KubeConnection open(KernelConfig config, Supplier<KubernetesSerialization> serialization)
+            throws KubeConnectionException {
         DevCluster embedded = null;
         String source;
         Config clientConfig;
@@ -85,12 +92,21 @@ public final class KubeConnection implements AutoCloseable {
         // Fail fast at boot and on probes; informers retry on their own.
         clientConfig.setRequestRetryBackoffLimit(3);
         clientConfig.setRequestRetryBackoffInterval(250);
-        KubernetesClientBuilder builder = new KubernetesClientBuilder().withConfig(clientConfig);
-        ApiCallRecorder recorder = ApiCallRecorder.fromSystemProperty();
-        if (recorder != null) {
-            builder.withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("tessera-api-call-recorder", recorder));
+        KubernetesClient client;
+        try {
+            KubernetesClientBuilder builder = new KubernetesClientBuilder().withConfig(clientConfig)
+                    .withKubernetesSerialization(serialization.get());
+            ApiCallRecorder recorder = ApiCallRecorder.fromSystemProperty();
+            if (recorder != null) {
+                builder.withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("tessera-api-call-recorder", recorder));
+            }
+            client = builder.build();
+        } catch (RuntimeException e) {
+            if (embedded != null) {
+                embedded.close();
+            }
+            throw e;
         }
-        KubernetesClient client = builder.build();
         KubeConnection connection = new KubeConnection(client, embedded, source);
         try {
             connection.fetchVersion();

@@ -1,6 +1,7 @@
 package io.tessera.kernel.modules;
 
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.tessera.kernel.concurrent.DaemonThreads;
 import io.tessera.kernel.kube.CrdInstaller;
 import io.tessera.kernel.spi.KernelContext;
@@ -43,13 +44,14 @@ public final class ModuleHost {
      *
      * @return one list per module, in the order of {@code ordered}
      */
-    public static List<List<CustomResourceDefinition>> readCrds(List<KernelModule> ordered) throws ModuleStartException {
-        List<List<CustomResourceDefinition>> definitions = new ArrayList<>();
+    public static List<List<GenericKubernetesResource>> readCrds(List<KernelModule> ordered, KubernetesSerialization serialization)
+            throws ModuleStartException {
+        List<List<GenericKubernetesResource>> definitions = new ArrayList<>();
         for (KernelModule module : ordered) {
-            List<CustomResourceDefinition> own = new ArrayList<>();
+            List<GenericKubernetesResource> own = new ArrayList<>();
             try {
                 for (String resource : module.crdResources()) {
-                    own.addAll(CrdInstaller.parse(module.getClass().getClassLoader(), resource));
+                    own.addAll(CrdInstaller.parse(serialization, module.getClass().getClassLoader(), resource));
                 }
             } catch (Exception e) {
                 throw new ModuleStartException("kernel module " + module.name() + ": cannot apply its CRDs: " + describe(e), e);
@@ -64,7 +66,7 @@ public final class ModuleHost {
      * the modules, each after its dependencies. On a failure no further module starts, the ones
      * in flight finish, and every module started is stopped again.
      */
-    public void start(List<KernelModule> ordered, List<List<CustomResourceDefinition>> definitions, KernelContext context,
+    public void start(List<KernelModule> ordered, List<List<GenericKubernetesResource>> definitions, KernelContext context,
             CrdInstaller crds) throws ModuleStartException {
         ExecutorService threads = Executors.newCachedThreadPool(DaemonThreads.numbered("kernel-module-start"));
         try {
@@ -75,12 +77,12 @@ public final class ModuleHost {
         }
     }
 
-    private static void applyCrds(List<KernelModule> ordered, List<List<CustomResourceDefinition>> definitions, CrdInstaller crds,
+    private static void applyCrds(List<KernelModule> ordered, List<List<GenericKubernetesResource>> definitions, CrdInstaller crds,
             ExecutorService threads) throws ModuleStartException {
         List<CompletableFuture<Void>> applied = new ArrayList<>();
         for (int i = 0; i < ordered.size(); i++) {
             KernelModule module = ordered.get(i);
-            for (CustomResourceDefinition crd : definitions.get(i)) {
+            for (GenericKubernetesResource crd : definitions.get(i)) {
                 applied.add(CompletableFuture.runAsync(() -> {
                     try {
                         crds.apply(List.of(crd));

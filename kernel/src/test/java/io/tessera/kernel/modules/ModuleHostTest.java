@@ -56,7 +56,7 @@ class ModuleHostTest {
 
     private void start(ModuleHost host, List<KernelModule> modules) throws ModuleHost.ModuleStartException {
         List<KernelModule> ordered = ModuleOrder.sort(modules);
-        host.start(ordered, ordered.stream().map(m -> List.<io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition>of()).toList(),
+        host.start(ordered, ordered.stream().map(m -> List.<io.fabric8.kubernetes.api.model.GenericKubernetesResource>of()).toList(),
                 null, null);
     }
 

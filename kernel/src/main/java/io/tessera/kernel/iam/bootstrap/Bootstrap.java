@@ -171,7 +171,7 @@ public final class Bootstrap {
             user.setMetadata(new ObjectMetaBuilder().withName(username).withAnnotations(annotations).build());
             Map<String, Object> spec = IamTypes.section(user, "spec");
             spec.put("email", "admin@kubesphere.io");
-            spec.put("password", Passwords.hash(password));
+            spec.put("password", Passwords.hashForBootstrapAdmin(password));
             Map<String, Object> status = IamTypes.section(user, "status");
             status.put("state", IamTypes.STATE_ACTIVE);
             status.put("lastTransitionTime", Instant.now().toString());
