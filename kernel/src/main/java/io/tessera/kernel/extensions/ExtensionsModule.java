@@ -86,13 +86,10 @@ public final class ExtensionsModule implements KernelModule {
 
     /** Creates the extension manager's own RoleTemplates, or brings them back to the shipped definition. */
     private static void applyRoleTemplates(io.fabric8.kubernetes.client.KubernetesClient client) throws java.io.IOException {
-        try (var in = ExtensionsModule.class.getClassLoader().getResourceAsStream("extensions/roletemplates.yaml")) {
-            if (in == null) {
-                throw new java.io.IOException("extensions/roletemplates.yaml is missing from the kernel");
-            }
-            for (var item : client.load(in).items()) {
-                applyRoleTemplate(client, (io.fabric8.kubernetes.api.model.GenericKubernetesResource) item);
-            }
+        for (Object document : io.tessera.kernel.kube.YamlDocuments.read(ExtensionsModule.class.getClassLoader(),
+                "extensions/roletemplates.yaml")) {
+            applyRoleTemplate(client, client.getKubernetesSerialization().convertValue(document,
+                    io.fabric8.kubernetes.api.model.GenericKubernetesResource.class));
         }
     }
 

@@ -8,15 +8,13 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
  * Applies CustomResourceDefinitions from classpath YAML, idempotently (create, or update what
@@ -51,39 +49,37 @@ public final class CrdInstaller {
 
     /**
      * Like {@link #read}, without a client: the kernel reads its modules' CRDs while the
-     * Kubernetes connection is still opening, with the serialization the client then gets (so
-     * that the CRD model's deserializers are built once, not once per object mapper).
+     * Kubernetes connection is still opening, with the serialization the client then gets.
      */
     public static List<GenericKubernetesResource> parse(KubernetesSerialization serialization, ClassLoader loader, String resource)
             throws IOException {
         String path = resource.startsWith("/") ? resource.substring(1) : resource;
-        try (InputStream in = loader.getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IOException("CRD resource " + resource + " not found");
-            }
-            List<GenericKubernetesResource> crds = new ArrayList<>();
-            // The YAML reader fabric8 uses (aliases resolved, empty documents skipped); each document is
-            // checked for its kind and converted to the one class it may be. (Letting fabric8 tell the
-            // class from apiVersion/kind makes it load every model class it has, about 470, on the
-            // boot's main thread.)
-            for (Object document : new Load(LoadSettings.builder().build()).loadAllFromInputStream(in)) {
-                if (document == null) {
-                    continue;
-                }
-                Object kind = document instanceof Map<?, ?> map ? map.get("kind") : null;
-                Object apiVersion = document instanceof Map<?, ?> map ? map.get("apiVersion") : null;
-                if (!CRD_KIND.equals(kind) || !CRD_API_VERSION.equals(apiVersion)) {
-                    throw new IOException(resource + " holds a " + (kind == null ? "document without a kind" : kind + " " + apiVersion)
-                            + ", not only CustomResourceDefinitions (" + CRD_API_VERSION + ")");
-                }
-                GenericKubernetesResource crd = serialization.convertValue(document, GenericKubernetesResource.class);
-                validate(resource, crd);
-                crds.add(crd);
-            }
-            return crds;
-        } catch (RuntimeException e) {
+        List<Object> documents;
+        try {
+            documents = YamlDocuments.read(loader, path);
+        } catch (FileNotFoundException e) {
+            throw new IOException("CRD resource " + resource + " not found", e);
+        } catch (IOException e) {
             throw new IOException(resource + " is not valid YAML for Kubernetes objects: " + e.getMessage(), e);
         }
+        List<GenericKubernetesResource> crds = new ArrayList<>();
+        for (Object document : documents) {
+            Object kind = document instanceof Map<?, ?> map ? map.get("kind") : null;
+            Object apiVersion = document instanceof Map<?, ?> map ? map.get("apiVersion") : null;
+            if (!CRD_KIND.equals(kind) || !CRD_API_VERSION.equals(apiVersion)) {
+                throw new IOException(resource + " holds a " + (kind == null ? "document without a kind" : kind + " " + apiVersion)
+                        + ", not only CustomResourceDefinitions (" + CRD_API_VERSION + ")");
+            }
+            GenericKubernetesResource crd;
+            try {
+                crd = serialization.convertValue(document, GenericKubernetesResource.class);
+            } catch (RuntimeException e) {
+                throw new IOException(resource + " is not valid YAML for Kubernetes objects: " + e.getMessage(), e);
+            }
+            validate(resource, crd);
+            crds.add(crd);
+        }
+        return crds;
     }
 
     /**

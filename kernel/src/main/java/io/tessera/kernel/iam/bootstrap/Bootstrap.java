@@ -1,9 +1,6 @@
 package io.tessera.kernel.iam.bootstrap;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
-import com.fasterxml.jackson.databind.MappingIterator;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -12,8 +9,8 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.tessera.kernel.concurrent.DaemonThreads;
 import io.tessera.kernel.iam.api.IamTypes;
 import io.tessera.kernel.iam.users.Passwords;
+import io.tessera.kernel.kube.YamlDocuments;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -53,7 +50,6 @@ public final class Bootstrap {
             List.of("/iam/builtin/categories.yaml", "/iam/builtin/roletemplates.yaml", "/iam/builtin/roles.yaml");
 
     private final KubernetesClient client;
-    private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
     private final ObjectMapper json = new ObjectMapper();
 
     public Bootstrap(KubernetesClient client) {
@@ -105,22 +101,17 @@ public final class Bootstrap {
 
     /** The built-in objects as shipped (also used by tests and the authorization matrix). */
     public List<GenericKubernetesResource> load(String resource) {
-        try (InputStream in = Bootstrap.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("missing classpath resource " + resource);
-            }
+        try {
             List<GenericKubernetesResource> out = new ArrayList<>();
-            YAMLParser parser = new YAMLFactory().createParser(in);
-            MappingIterator<GenericKubernetesResource> it = yaml.readValues(parser, GenericKubernetesResource.class);
-            while (it.hasNext()) {
-                GenericKubernetesResource r = it.next();
-                if (r != null && r.getKind() != null) {
+            for (Object document : YamlDocuments.read(Bootstrap.class.getClassLoader(), resource.substring(1))) {
+                GenericKubernetesResource r = json.convertValue(document, GenericKubernetesResource.class);
+                if (r.getKind() != null) {
                     out.add(r);
                 }
             }
             return out;
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException("cannot read the built-in objects " + resource + ": " + e.getMessage(), e);
         }
     }
 
