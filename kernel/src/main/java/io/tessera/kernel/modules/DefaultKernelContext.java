@@ -137,9 +137,13 @@ public final class DefaultKernelContext implements KernelContext {
      * later mounts are built at once again, each prefix on its own. The recorded prefixes share
      * as few Jersey applications as keep every resource at exactly the paths it would serve in one
      * application per prefix (each application costs its own HK2 locator and much of a cold
-     * boot's CPU): prefixes that nest (such as {@code /} and {@code /oauth}) never share one, nor
-     * does a prefix with a provider among its objects. The applications build in parallel on
-     * {@code threads}.
+     * boot's CPU): prefixes that nest (such as {@code /proxy} and {@code /proxy/a}) never share one,
+     * nor does a prefix with a provider among its objects. The root {@code /} nests every prefix, yet
+     * the route table hands it only the paths no other prefix serves, so it shares when each of its
+     * resources answers only under literal first segments that no prefix of the application starts
+     * with (the console's {@code /} and {@code /console-assets/…}): then no resource of the
+     * application can answer a path routed to another prefix. A catch-all at the root keeps an
+     * application of its own. The applications build in parallel on {@code threads}.
      *
      * @throws IllegalStateException naming the first prefix that could not be mounted
      */
@@ -156,7 +160,7 @@ public final class DefaultKernelContext implements KernelContext {
         List<List<String>> alone = new ArrayList<>();
         batch.forEach((prefix, resources) -> {
             if (resources.stream().allMatch(JaxRsApps::canShare)) {
-                joinGroup(groups, prefix);
+                joinGroup(groups, prefix, batch);
             } else {
                 alone.add(List.of(prefix));
             }
@@ -184,15 +188,29 @@ public final class DefaultKernelContext implements KernelContext {
         }
     }
 
-    /** Adds {@code prefix} to the first group none of whose prefixes nests with it, or to a new group. */
-    private static void joinGroup(List<List<String>> groups, String prefix) {
+    /** Adds {@code prefix} to the first group none of whose prefixes it overlaps, or to a new group. */
+    private static void joinGroup(List<List<String>> groups, String prefix, Map<String, List<Object>> batch) {
         for (List<String> group : groups) {
-            if (group.stream().noneMatch(other -> nested(prefix, other))) {
+            if (group.stream().noneMatch(other -> overlap(prefix, other, batch))) {
                 group.add(prefix);
                 return;
             }
         }
         groups.add(new ArrayList<>(List.of(prefix)));
+    }
+
+    /**
+     * Whether resources of one prefix could answer a path the route table hands to the other: the
+     * prefixes nest, and neither is the root whose resources all stay off the other's first segment.
+     */
+    static boolean overlap(String a, String b, Map<String, List<Object>> resources) {
+        if (a.equals(RouteTable.ROOT) != b.equals(RouteTable.ROOT)) {
+            String root = a.equals(RouteTable.ROOT) ? a : b;
+            String other = root.equals(a) ? b : a;
+            java.util.Set<String> segments = JaxRsApps.firstSegments(resources.get(root));
+            return segments == null || segments.contains(other.substring(1).split("/", 2)[0]);
+        }
+        return nested(a, b);
     }
 
     /** Whether a path can be under both prefixes, so resources of one could answer for the other. */

@@ -93,6 +93,41 @@ public final class JaxRsApps {
         return Resource.getPath(type) != null && !org.glassfish.jersey.internal.inject.Providers.isProvider(type);
     }
 
+    /**
+     * The first path segments under which {@code resources}, mounted at the root, answer ({@code ""}
+     * for the root itself), or null when one of them can answer under any (its first segment is a
+     * template, such as a catch-all {@code {path: .*}}).
+     */
+    public static java.util.Set<String> firstSegments(Iterable<Object> resources) {
+        java.util.Set<String> segments = new java.util.HashSet<>();
+        for (Object resource : resources) {
+            Resource model = Resource.from(resource instanceof Class<?> c ? c : resource.getClass());
+            String own = trimSlashes(model.getPath());
+            if (!own.isEmpty()) {
+                segments.add(own.split("/", 2)[0]);
+                continue;
+            }
+            if (!model.getResourceMethods().isEmpty() || model.getResourceLocator() != null) {
+                segments.add("");
+            }
+            for (Resource child : model.getChildResources()) {
+                segments.add(trimSlashes(child.getPath()).split("/", 2)[0]);
+            }
+        }
+        return segments.stream().anyMatch(segment -> segment.contains("{")) ? null : segments;
+    }
+
+    private static String trimSlashes(String path) {
+        String p = path == null ? "" : path;
+        while (p.startsWith("/")) {
+            p = p.substring(1);
+        }
+        while (p.endsWith("/")) {
+            p = p.substring(0, p.length() - 1);
+        }
+        return p;
+    }
+
     /** {@code model} at {@code path}, its methods (and its children's) handled by {@code instance} when there is one. */
     private static Resource relocated(Resource model, String path, Object instance) {
         Resource.Builder builder = Resource.builder(path);

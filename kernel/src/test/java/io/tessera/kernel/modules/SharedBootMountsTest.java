@@ -84,6 +84,10 @@ class SharedBootMountsTest {
         final DefaultKernelContext context;
 
         Kernelish(boolean deferred) throws Exception {
+            this(deferred, new ConsoleResource());
+        }
+
+        Kernelish(boolean deferred, Object root) throws Exception {
             Security security = new Security();
             security.addAuthenticator(credentials -> Optional.of(
                     new UserInfo("admin", "1", List.of(UserInfo.AUTHENTICATED_GROUP), Map.of())));
@@ -103,7 +107,7 @@ class SharedBootMountsTest {
             // two modules adding to one prefix, both at its root path
             context.mountKapis("beta.test.io", "v1", new ThingsResource("beta"));
             context.mountKapis("beta.test.io", "v1", new MoreResource());
-            context.mountPath(CONSOLE, new ConsoleResource());
+            context.mountPath(CONSOLE, root);
             // a prefix without a resource at its own path: what it does not serve is not the console's
             context.mountPath(DIST, new MoreResource());
             // a class rather than an instance: built per request, as in an application of its own
@@ -256,13 +260,79 @@ class SharedBootMountsTest {
         }
     }
 
+    /** A root mount as the console's is: the page at {@code /} and files under a first segment of its own. */
+    @Path("/")
+    public static class LiteralConsoleResource {
+        @GET
+        @Produces(MediaType.TEXT_HTML)
+        public String page() {
+            return "<p>console</p>";
+        }
+
+        @GET
+        @Path("assets/{file: [a-z]+\\.js}")
+        @Produces(MediaType.TEXT_PLAIN)
+        public String asset(@PathParam("file") String file) {
+            return "asset " + file;
+        }
+
+        @GET
+        @Path("assets/app")
+        @Produces(MediaType.TEXT_PLAIN)
+        public String app(@Context Application application) {
+            return "app-" + System.identityHashCode(application);
+        }
+    }
+
+    @Test
+    void aRootThatAnswersOnlyUnderFirstSegmentsOfItsOwnSharesTheApplication() throws Exception {
+        Kernelish literal = new Kernelish(true, new LiteralConsoleResource());
+        Kernelish literalSeparate = new Kernelish(false, new LiteralConsoleResource());
+        try {
+            String oauth = literal.app("/oauth/app");
+            assertThat(literal.app("/assets/app")).isEqualTo(oauth);
+            assertThat(literal.app("/kapis/alpha.test.io/v1/app")).isEqualTo(oauth);
+            assertThat(literal.app("/proxy/known/app")).as("a prefix with a provider still keeps its own").isNotEqualTo(oauth);
+            List<String> differences = new ArrayList<>();
+            for (String path : List.of("/", "/assets/a.js", "/assets/A.js", "/assets", "/assets/", "/elsewhere", "/oauth/assets/a.js",
+                    "/oauth/nothing-here", "/oauth", "/kapis/alpha.test.io/v1/assets/a.js", "/kapis/gamma.test.io/v1/more",
+                    "/dist/other", "/dist", "/classes/count?q=1", "/proxy/unknown", "/index.html")) {
+                String was = describe(literalSeparate.send("GET", path));
+                String is = describe(literal.send("GET", path));
+                if (!was.equals(is)) {
+                    differences.add(path + "\n  before: " + was + "\n  after:  " + is);
+                }
+            }
+            assertThat(differences).isEmpty();
+            assertThat(literal.send("GET", "/assets/a.js").getContent()).isEqualTo("asset a.js");
+            assertThat(literal.send("GET", "/oauth/assets/a.js").getStatus()).isEqualTo(404);
+        } finally {
+            literal.gateway.stop();
+            literalSeparate.gateway.stop();
+        }
+    }
+
+    @Test
+    void aRootsFirstSegmentsAreWhatItCanAnswerUnder() {
+        assertThat(JaxRsApps.firstSegments(List.of(new LiteralConsoleResource()))).containsExactlyInAnyOrder("", "assets");
+        assertThat(JaxRsApps.firstSegments(List.of(new ConsoleResource()))).as("a catch-all answers under any").isNull();
+        assertThat(JaxRsApps.firstSegments(List.of(new MoreResource()))).containsExactly("more");
+        Map<String, List<Object>> mounted = Map.of(CONSOLE, List.of(new LiteralConsoleResource()), OAUTH, List.of(),
+                "/assets", List.of());
+        assertThat(DefaultKernelContext.overlap(CONSOLE, OAUTH, mounted)).isFalse();
+        assertThat(DefaultKernelContext.overlap(OAUTH, CONSOLE, mounted)).isFalse();
+        assertThat(DefaultKernelContext.overlap(CONSOLE, "/assets", mounted)).isTrue();
+        assertThat(DefaultKernelContext.overlap(CONSOLE, OAUTH, Map.of(CONSOLE, List.of(new ConsoleResource())))).isTrue();
+        assertThat(DefaultKernelContext.overlap("/proxy", "/proxy/a", mounted)).isTrue();
+    }
+
     @Test
     void bootPrefixesThatDoNotNestShareOneApplicationAndTheRootKeepsItsOwn() throws Exception {
         String oauth = shared.app("/oauth/app");
         assertThat(shared.app("/kapis/alpha.test.io/v1/app")).isEqualTo(oauth);
         assertThat(shared.app("/kapis/beta.test.io/v1/app")).isEqualTo(oauth);
         assertThat(shared.send("GET", "/dist/more").getContent()).isEqualTo("more");
-        // the root nests every other prefix: its catch-all would answer their unknown paths
+        // this root has a catch-all: it would answer the other prefixes' unknown paths
         assertThat(shared.app("/app")).isNotEqualTo(oauth);
         // a prefix with a provider of its own keeps an application of its own
         assertThat(shared.app("/proxy/known/app")).isNotEqualTo(oauth).isNotEqualTo(shared.app("/app"));
