@@ -135,11 +135,20 @@ class DistributionLayoutIT {
             assertThat(Files.size(a)).isPositive();
         });
 
+        // a start that failed early (a port in use) records too, a smaller archive: the largest wins
+        Process exited = new ProcessBuilder("true").start();
+        exited.waitFor();
+        long full = Files.size(recorded.get(0));
+        Path small = Files.write(archives.resolve(recorded.get(0).getFileName().toString()
+                .replaceFirst("\\.\\d+\\.jsa$", "." + exited.pid() + ".jsa")), new byte[16]);
+
         Process second = up(env, "second");
         assertThat(Files.readString(tmp.resolve("second.err"))).doesNotContain("records a class-data archive");
         // the finished recording became the archive, and this JVM maps it
         Path archive = archives.resolve(recorded.get(0).getFileName().toString().replaceFirst("\\.\\d+\\.jsa$", ".jsa"));
         assertThat(list(archives)).containsExactly(archive);
+        assertThat(Files.size(archive)).isEqualTo(full);
+        assertThat(small).doesNotExist();
         assertThat(commandLine(second)).contains("-XX:SharedArchiveFile=" + archive);
         stop(second);
     }
