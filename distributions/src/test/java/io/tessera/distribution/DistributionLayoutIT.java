@@ -153,6 +153,29 @@ class DistributionLayoutIT {
         stop(second);
     }
 
+    @Test
+    void aStartThatFailsLeavesNoArchiveOfItsFewClasses() throws Exception {
+        Path cache = tmp.resolve("cache-after-failure");
+        Map<String, String> env = Map.of("JAVA_HOME", System.getProperty("java.home"), "PATH", "/usr/bin:/bin",
+                "XDG_CACHE_HOME", cache.toString());
+        Path archives = cache.resolve("tessera");
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Result failed = run(List.of(DIST.resolve("bin/tessera").toString(), "up", "--port", Integer.toString(taken.getLocalPort()),
+                    "--set", "server.https.port=0", "--data-dir", tmp.resolve("failed").toString()), env);
+            assertThat(failed.exit()).isEqualTo(1);
+            assertThat(failed.stderr()).contains("records a class-data archive").contains("already in use");
+        }
+        // its recording is there, marked as a failed start's
+        assertThat(list(archives)).hasSize(2).anySatisfy(p -> assertThat(p.getFileName().toString()).endsWith(".jsa.failed"));
+
+        Process next = up(env, "after-failure");
+        // dropped: this start records anew
+        assertThat(Files.readString(tmp.resolve("after-failure.err"))).contains("records a class-data archive");
+        assertThat(list(archives)).isEmpty();
+        stop(next);
+        assertThat(list(archives)).singleElement().satisfies(a -> assertThat(a.getFileName().toString()).endsWith(".jsa"));
+    }
+
     /** bin/tessera up on a fresh data dir, until its banner says it is up. */
     private Process up(Map<String, String> env, String name) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(DIST.resolve("bin/tessera").toString(), "up", "--port", "0",

@@ -29,7 +29,29 @@ public final class Tessera implements Callable<Integer> {
 
     public static void main(String[] args) {
         quietLibraryLogs();
-        System.exit(execute(args));
+        int code = execute(args);
+        if (code != 0) {
+            dropClassDataRecording();
+        }
+        System.exit(code);
+    }
+
+    /**
+     * On a distribution's first {@code up} the launcher has the JVM record a class-data archive
+     * when it exits, and names that recording in {@code tessera.cds.recording}. A command that
+     * failed (a port in use, say) loaded only some of the classes, so the launcher is told, by a
+     * {@code .failed} file beside the recording, to drop it rather than keep it as the archive.
+     */
+    static void dropClassDataRecording() {
+        String recording = System.getProperty("tessera.cds.recording");
+        if (recording == null) {
+            return;
+        }
+        try {
+            java.nio.file.Files.writeString(java.nio.file.Path.of(recording + ".failed"), "");
+        } catch (java.io.IOException | RuntimeException ignored) {
+            // then the partial recording becomes the archive: later starts are slower, not wrong
+        }
     }
 
     /**
