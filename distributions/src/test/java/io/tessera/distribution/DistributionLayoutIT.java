@@ -135,10 +135,17 @@ class DistributionLayoutIT {
             assertThat(Files.size(a)).isPositive();
         });
 
-        // a start that failed early (a port in use) records too, a smaller archive: the largest wins
+        // a writer that has exited but is not reaped yet (a zombie: an orphan under a PID 1 that
+        // does not reap) has finished its recording
+        Process zombieParent = new ProcessBuilder("sh", "-c", "true & echo $!; exec sleep 60").start();
+        long zombie = Long.parseLong(new java.io.BufferedReader(new java.io.InputStreamReader(zombieParent.getInputStream(),
+                StandardCharsets.UTF_8)).readLine().strip());
+        Path byZombie = archives.resolve(recorded.get(0).getFileName().toString().replaceFirst("\\.\\d+\\.jsa$", "." + zombie + ".jsa"));
+        Files.move(recorded.get(0), byZombie);
+        // a start that failed early records too, a smaller archive (unmarked here): the largest wins
         Process exited = new ProcessBuilder("true").start();
         exited.waitFor();
-        long full = Files.size(recorded.get(0));
+        long full = Files.size(byZombie);
         Path small = Files.write(archives.resolve(recorded.get(0).getFileName().toString()
                 .replaceFirst("\\.\\d+\\.jsa$", "." + exited.pid() + ".jsa")), new byte[16]);
 
@@ -151,6 +158,7 @@ class DistributionLayoutIT {
         assertThat(small).doesNotExist();
         assertThat(commandLine(second)).contains("-XX:SharedArchiveFile=" + archive);
         stop(second);
+        zombieParent.destroy();
     }
 
     @Test
