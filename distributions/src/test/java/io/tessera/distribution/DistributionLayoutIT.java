@@ -120,8 +120,7 @@ class DistributionLayoutIT {
     @Test
     void launcherRecordsAClassDataArchiveOnTheFirstUpAndStartsFromItAfterwards() throws Exception {
         Path cache = tmp.resolve("cache");
-        Map<String, String> env = Map.of("JAVA_HOME", System.getProperty("java.home"), "PATH", "/usr/bin:/bin",
-                "XDG_CACHE_HOME", cache.toString());
+        Map<String, String> env = launcherEnvironment(cache);
         Path archives = cache.resolve("tessera");
 
         Process first = up(env, "first");
@@ -140,19 +139,18 @@ class DistributionLayoutIT {
         Process zombieParent = new ProcessBuilder("sh", "-c", "true & echo $!; exec sleep 60").start();
         long zombie = Long.parseLong(new java.io.BufferedReader(new java.io.InputStreamReader(zombieParent.getInputStream(),
                 StandardCharsets.UTF_8)).readLine().strip());
-        Path byZombie = archives.resolve(recorded.get(0).getFileName().toString().replaceFirst("\\.\\d+\\.jsa$", "." + zombie + ".jsa"));
+        Path byZombie = recordedBy(recorded.get(0), "." + zombie);
         Files.move(recorded.get(0), byZombie);
         // a start that failed early records too, a smaller archive (unmarked here): the largest wins
         Process exited = new ProcessBuilder("true").start();
         exited.waitFor();
         long full = Files.size(byZombie);
-        Path small = Files.write(archives.resolve(recorded.get(0).getFileName().toString()
-                .replaceFirst("\\.\\d+\\.jsa$", "." + exited.pid() + ".jsa")), new byte[16]);
+        Path small = Files.write(recordedBy(recorded.get(0), "." + exited.pid()), new byte[16]);
 
         Process second = up(env, "second");
         assertThat(Files.readString(tmp.resolve("second.err"))).doesNotContain("records a class-data archive");
         // the finished recording became the archive, and this JVM maps it
-        Path archive = archives.resolve(recorded.get(0).getFileName().toString().replaceFirst("\\.\\d+\\.jsa$", ".jsa"));
+        Path archive = recordedBy(recorded.get(0), "");
         assertThat(list(archives)).containsExactly(archive);
         assertThat(Files.size(archive)).isEqualTo(full);
         assertThat(small).doesNotExist();
@@ -164,8 +162,7 @@ class DistributionLayoutIT {
     @Test
     void aStartThatFailsLeavesNoArchiveOfItsFewClasses() throws Exception {
         Path cache = tmp.resolve("cache-after-failure");
-        Map<String, String> env = Map.of("JAVA_HOME", System.getProperty("java.home"), "PATH", "/usr/bin:/bin",
-                "XDG_CACHE_HOME", cache.toString());
+        Map<String, String> env = launcherEnvironment(cache);
         Path archives = cache.resolve("tessera");
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             Result failed = run(List.of(DIST.resolve("bin/tessera").toString(), "up", "--port", Integer.toString(taken.getLocalPort()),
@@ -182,6 +179,16 @@ class DistributionLayoutIT {
         assertThat(list(archives)).isEmpty();
         stop(next);
         assertThat(list(archives)).singleElement().satisfies(a -> assertThat(a.getFileName().toString()).endsWith(".jsa"));
+    }
+
+    /** What the launcher tests run bin/tessera with: this JDK, a plain PATH, and a class-data cache of their own. */
+    private static Map<String, String> launcherEnvironment(Path cache) {
+        return Map.of("JAVA_HOME", System.getProperty("java.home"), "PATH", "/usr/bin:/bin", "XDG_CACHE_HOME", cache.toString());
+    }
+
+    /** {@code recording}'s name with its writer's process id replaced by {@code writer} (".123", or "" for the archive). */
+    private static Path recordedBy(Path recording, String writer) {
+        return recording.resolveSibling(recording.getFileName().toString().replaceFirst("\\.\\d+\\.jsa$", writer + ".jsa"));
     }
 
     /** bin/tessera up on a fresh data dir, until its banner says it is up. */

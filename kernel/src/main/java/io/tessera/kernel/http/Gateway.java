@@ -136,9 +136,6 @@ public final class Gateway {
     }
 
     /**
-     * @throws PortInUseException when a listener's port is taken
-     */
-    /**
      * Opens the listeners' sockets, each on its own, so that a taken port is named exactly (after a
      * failed start Jetty has closed every connector, and which one failed can no longer be told).
      * {@link #start} does it when this was not called first.
@@ -162,6 +159,9 @@ public final class Gateway {
         }
     }
 
+    /**
+     * @throws PortInUseException when a listener's port is taken
+     */
     public void start(Duration shutdownGrace) throws Exception {
         server.setStopTimeout(shutdownGrace.toMillis());
         bind();

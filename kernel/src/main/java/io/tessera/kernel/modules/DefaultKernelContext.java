@@ -158,9 +158,12 @@ public final class DefaultKernelContext implements KernelContext {
         }
         List<List<String>> groups = new ArrayList<>();
         List<List<String>> alone = new ArrayList<>();
+        // read once from the root's resource models; consulted only when the root is in the batch
+        java.util.Set<String> rootSegments = batch.containsKey(RouteTable.ROOT)
+                ? JaxRsApps.firstSegments(batch.get(RouteTable.ROOT)) : null;
         batch.forEach((prefix, resources) -> {
             if (resources.stream().allMatch(JaxRsApps::canShare)) {
-                joinGroup(groups, prefix, batch);
+                joinGroup(groups, prefix, rootSegments);
             } else {
                 alone.add(List.of(prefix));
             }
@@ -189,9 +192,9 @@ public final class DefaultKernelContext implements KernelContext {
     }
 
     /** Adds {@code prefix} to the first group none of whose prefixes it overlaps, or to a new group. */
-    private static void joinGroup(List<List<String>> groups, String prefix, Map<String, List<Object>> batch) {
+    private static void joinGroup(List<List<String>> groups, String prefix, java.util.Set<String> rootSegments) {
         for (List<String> group : groups) {
-            if (group.stream().noneMatch(other -> overlap(prefix, other, batch))) {
+            if (group.stream().noneMatch(other -> overlap(prefix, other, rootSegments))) {
                 group.add(prefix);
                 return;
             }
@@ -202,13 +205,13 @@ public final class DefaultKernelContext implements KernelContext {
     /**
      * Whether resources of one prefix could answer a path the route table hands to the other: the
      * prefixes nest, and neither is the root whose resources all stay off the other's first segment.
+     *
+     * @param rootSegments {@link JaxRsApps#firstSegments} of the root's resources (null: any)
      */
-    static boolean overlap(String a, String b, Map<String, List<Object>> resources) {
+    static boolean overlap(String a, String b, java.util.Set<String> rootSegments) {
         if (a.equals(RouteTable.ROOT) != b.equals(RouteTable.ROOT)) {
-            String root = a.equals(RouteTable.ROOT) ? a : b;
-            String other = root.equals(a) ? b : a;
-            java.util.Set<String> segments = JaxRsApps.firstSegments(resources.get(root));
-            return segments == null || segments.contains(other.substring(1).split("/", 2)[0]);
+            String other = a.equals(RouteTable.ROOT) ? b : a;
+            return rootSegments == null || rootSegments.contains(other.substring(1).split("/", 2)[0]);
         }
         return nested(a, b);
     }
